@@ -1,0 +1,51 @@
+# The menu of commands. `make run` and `make test` do all set-up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py
+STAMP := $(VENV)/.installed
+BANKS := fixtures/question_banks/data-driven-government.yaml fixtures/question_banks/insight-driven-mobility.yaml
+
+.PHONY: install run serve migrate seed test check lint fmt migrations-check bench screenshots browser ci
+
+$(STAMP): pyproject.toml package.json
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	npm install --no-audit --no-fund --silent
+	touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install Python and npm packages (skipped when up to date)
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+seed: migrate  ## load the question banks, cities, rounds and demo accounts (idempotent)
+	$(MANAGE) load_bank --publish --skip-existing $(BANKS)
+	$(MANAGE) seed_demo
+
+run: seed  ## install, migrate, seed, and serve on http://127.0.0.1:8000
+	@$(MANAGE) demo_accounts
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: install  ## run the whole test suite (browser tests included when Chromium is present)
+	$(PY) -m pytest -q
+
+check: install lint migrations-check  ## lint, format check, types, migrations, tests
+	$(BIN)/mypy .
+	$(PY) -m pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: install
+	$(MANAGE) makemigrations --check --dry-run
+
+browser:  ## Debian's Chromium for the browser tests (needs root)
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)

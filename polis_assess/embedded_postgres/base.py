@@ -1,0 +1,73 @@
+"""Database backend that starts an embedded PostgreSQL (pgserver) on first connection."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from django.db.backends.postgresql import base
+
+_lock = threading.Lock()
+_servers: dict[str, Any] = {}
+_databases: set[tuple[str, str]] = set()
+
+
+def ensure_server(pgdata: Path) -> Any:
+    """Start (or reuse) the server whose data lives in ``pgdata``."""
+    key = str(pgdata)
+    with _lock:
+        if key not in _servers:
+            import pgserver  # imported lazily: only the embedded path needs it
+
+            pgdata.mkdir(parents=True, exist_ok=True)
+            # cleanup_mode=None: the server outlives this process, so the next command reuses it.
+            _servers[key] = pgserver.get_server(pgdata, cleanup_mode=None)
+    return _servers[key]
+
+
+def ensure_database(server: Any, pgdata: Path, name: str) -> None:
+    """Create the named database on first use, as a fresh machine has none."""
+    if name == "postgres" or (str(pgdata), name) in _databases:
+        return
+    with _lock:
+        found = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{_literal(name)}';")
+        if "(1 row)" not in found:
+            server.psql(f'CREATE DATABASE "{_identifier(name)}";')
+        _databases.add((str(pgdata), name))
+
+
+def _identifier(name: str) -> str:
+    if not name.replace("_", "").isalnum():
+        raise ValueError(f"unsupported database name {name!r}")
+    return name
+
+
+def _literal(name: str) -> str:
+    return _identifier(name)
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    """PostgreSQL backend whose host is the embedded server's Unix socket."""
+
+    def get_connection_params(self) -> dict[str, Any]:
+        options = self.settings_dict.get("OPTIONS", {})
+        pgdata = Path(options["pgdata"])
+        server = ensure_server(pgdata)
+        original = self.settings_dict
+        self.settings_dict = {
+            **original,
+            "HOST": str(server.get_postmaster_info().socket_dir),
+            "OPTIONS": {k: v for k, v in options.items() if k not in {"pgdata", "create_db"}},
+        }
+        try:
+            params = super().get_connection_params()
+        finally:
+            self.settings_dict = original
+        if options.get("create_db", True) and not self._is_test_database(params["dbname"]):
+            ensure_database(server, pgdata, params["dbname"])
+        return params
+
+    def _is_test_database(self, name: str) -> bool:
+        # The test runner creates (and drops) its own database; creating it here would clash.
+        return name == self.creation._get_test_db_name()

@@ -1,0 +1,9 @@
+"""App configuration for scoring: the engine's persisted results, dashboards and reports."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ScoringConfig(AppConfig):
+    name = "scoring"
+    verbose_name = _("Scoring")

@@ -1,0 +1,1 @@
+"""Persisted outputs of the scoring engine."""

@@ -1,0 +1,1 @@
+"""Question banks as data: parse and validate bank files, store and read them back."""

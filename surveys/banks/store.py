@@ -1,0 +1,322 @@
+"""Move question banks between specs, database rows and YAML-ready data."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, Prefetch
+from django.utils import timezone
+
+from surveys.banks.spec import (
+    BankError,
+    BankInvalid,
+    BankSpec,
+    ConditionSpec,
+    DimensionSpec,
+    OptionSpec,
+    QuestionSpec,
+    RecommendationSpec,
+    StageSpec,
+    validate_bank,
+)
+from surveys.models import (
+    Dimension,
+    Option,
+    Question,
+    Questionnaire,
+    Recommendation,
+    Stage,
+)
+
+
+@transaction.atomic
+def bank_write(*, spec: BankSpec, replace_draft: bool = True) -> Questionnaire:
+    """Store a validated bank as a draft questionnaire, replacing a draft of the same version."""
+    existing = Questionnaire.objects.filter(key=spec.key, version=spec.version).first()
+    if existing is not None:
+        if not (replace_draft and existing.is_editable):
+            raise BankInvalid(
+                [
+                    BankError(
+                        "questionnaire",
+                        f"{spec.key} version {spec.version} exists and is "
+                        f"{existing.status}; give the file a new version",
+                    )
+                ]
+            )
+        _delete_contents(existing)
+        existing.delete()
+    questionnaire = Questionnaire.objects.create(
+        key=spec.key,
+        version=spec.version,
+        title=spec.title,
+        description=spec.description,
+        status=Questionnaire.Status.DRAFT,
+    )
+    Stage.objects.bulk_create(
+        Stage(
+            questionnaire=questionnaire,
+            level=stage.level,
+            name=stage.name,
+            description=stage.description,
+            min_score=stage.min_score,
+        )
+        for stage in spec.stages
+    )
+    dimensions = Dimension.objects.bulk_create(
+        Dimension(
+            questionnaire=questionnaire,
+            position=position,
+            code=dimension.code,
+            title=dimension.title,
+            description=dimension.description,
+            weight=dimension.weight,
+        )
+        for position, dimension in enumerate(spec.dimensions, start=1)
+    )
+    question_pairs = [
+        (
+            question_spec,
+            Question(
+                dimension=dimension,
+                position=position,
+                code=question_spec.code,
+                text=question_spec.text,
+                help_text=question_spec.help,
+                kind=question_spec.kind,
+                required=question_spec.required,
+                weight=question_spec.weight,
+                min_value=question_spec.min,
+                max_value=question_spec.max,
+                unit=question_spec.unit,
+            ),
+        )
+        for dimension, dimension_spec in zip(dimensions, spec.dimensions, strict=True)
+        for position, question_spec in enumerate(dimension_spec.questions, start=1)
+    ]
+    Question.objects.bulk_create(question for _, question in question_pairs)
+    option_rows = Option.objects.bulk_create(
+        Option(
+            question=question,
+            position=position,
+            code=option.code,
+            label=option.label,
+            level=option.level,
+            special=option.special,
+        )
+        for question_spec, question in question_pairs
+        for position, option in enumerate(question_spec.options, start=1)
+    )
+    options_by_code = {(row.question.code, row.code): row for row in option_rows}
+    conditional = []
+    for question_spec, question in question_pairs:
+        if question_spec.condition is not None:
+            condition = question_spec.condition
+            question.condition = options_by_code[(condition.question, condition.option)]
+            conditional.append(question)
+    Question.objects.bulk_update(conditional, ["condition"])
+    Recommendation.objects.bulk_create(
+        Recommendation(
+            dimension=dimension,
+            stage_level=recommendation.stage,
+            kind=recommendation.kind,
+            position=position,
+            title=recommendation.title,
+            body=recommendation.body,
+        )
+        for dimension, dimension_spec in zip(dimensions, spec.dimensions, strict=True)
+        for position, recommendation in enumerate(dimension_spec.recommendations, start=1)
+    )
+    return questionnaire
+
+
+def _delete_contents(questionnaire: Questionnaire) -> None:
+    # Conditions PROTECT their options, so they are cleared before the cascade.
+    Question.objects.filter(dimension__questionnaire=questionnaire).update(condition=None)
+
+
+def bank_read(questionnaire: Questionnaire) -> BankSpec:
+    """Read a stored questionnaire back into a spec (in a fixed number of queries)."""
+    dimensions = questionnaire.dimensions.prefetch_related(
+        Prefetch(
+            "questions",
+            queryset=Question.objects.select_related("condition__question").prefetch_related(
+                "options"
+            ),
+        ),
+        "recommendations",
+    )
+    return BankSpec(
+        key=questionnaire.key,
+        version=questionnaire.version,
+        title=questionnaire.title,
+        description=questionnaire.description,
+        stages=tuple(
+            StageSpec(
+                level=stage.level,
+                name=stage.name,
+                min_score=Decimal(stage.min_score).normalize(),
+                description=stage.description,
+            )
+            for stage in questionnaire.stages.all()
+        ),
+        dimensions=tuple(
+            DimensionSpec(
+                code=dimension.code,
+                title=dimension.title,
+                description=dimension.description,
+                weight=Decimal(dimension.weight).normalize(),
+                questions=tuple(_question_spec(question) for question in dimension.questions.all()),
+                recommendations=tuple(
+                    RecommendationSpec(
+                        stage=recommendation.stage_level,
+                        kind=recommendation.kind,
+                        title=recommendation.title,
+                        body=recommendation.body,
+                    )
+                    for recommendation in dimension.recommendations.all()
+                ),
+            )
+            for dimension in dimensions
+        ),
+    )
+
+
+def _question_spec(question: Question) -> QuestionSpec:
+    condition = None
+    if question.condition is not None:
+        condition = ConditionSpec(
+            question=question.condition.question.code, option=question.condition.code
+        )
+    return QuestionSpec(
+        code=question.code,
+        kind=question.kind,
+        text=question.text,
+        help=question.help_text,
+        required=question.required,
+        weight=Decimal(question.weight).normalize(),
+        condition=condition,
+        min=None if question.min_value is None else Decimal(question.min_value).normalize(),
+        max=None if question.max_value is None else Decimal(question.max_value).normalize(),
+        unit=question.unit,
+        options=tuple(
+            OptionSpec(code=option.code, label=option.label, level=option.level, special=option.special)
+            for option in question.options.all()
+        ),
+    )
+
+
+def bank_to_data(spec: BankSpec) -> dict[str, Any]:
+    """The nested, YAML-ready form of a bank, as people edit it in fixtures/."""
+    return {
+        "key": spec.key,
+        "version": spec.version,
+        "title": spec.title,
+        "description": spec.description,
+        "stages": [
+            {
+                "level": stage.level,
+                "name": stage.name,
+                "min_score": _number(stage.min_score),
+                "description": stage.description,
+            }
+            for stage in spec.stages
+        ],
+        "dimensions": [
+            {
+                "code": dimension.code,
+                "title": dimension.title,
+                "description": dimension.description,
+                "weight": _number(dimension.weight),
+                "questions": [_question_data(question) for question in dimension.questions],
+                "recommendations": [
+                    {
+                        "stage": recommendation.stage,
+                        "kind": recommendation.kind,
+                        "title": recommendation.title,
+                        "body": recommendation.body,
+                    }
+                    for recommendation in dimension.recommendations
+                ],
+            }
+            for dimension in spec.dimensions
+        ],
+    }
+
+
+def _question_data(question: QuestionSpec) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "code": question.code,
+        "kind": question.kind,
+        "text": question.text,
+        "help": question.help,
+        "required": question.required,
+        "weight": _number(question.weight),
+    }
+    if question.condition is not None:
+        data["condition"] = {
+            "question": question.condition.question,
+            "option": question.condition.option,
+        }
+    if question.kind == "number":
+        data["min"] = _number(question.min)
+        data["max"] = _number(question.max)
+        if question.unit:
+            data["unit"] = question.unit
+    if question.options:
+        data["options"] = [_option_data(option) for option in question.options]
+    return data
+
+
+def _option_data(option: OptionSpec) -> dict[str, Any]:
+    data: dict[str, Any] = {"code": option.code}
+    if option.special:
+        data["special"] = option.special
+    else:
+        if option.level is not None:
+            data["level"] = option.level
+    data["label"] = option.label
+    return data
+
+
+def _number(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+@transaction.atomic
+def questionnaire_publish(*, questionnaire: Questionnaire) -> Questionnaire:
+    """Publish a draft after validating it; raise BankInvalid naming every problem."""
+    locked = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+    if not locked.is_editable:
+        raise BankInvalid([BankError("questionnaire", f"is {locked.status}, not a draft")])
+    errors = validate_bank(bank_read(locked))
+    if errors:
+        raise BankInvalid(errors)
+    locked.status = Questionnaire.Status.PUBLISHED
+    locked.published_at = timezone.now()
+    locked.full_clean()
+    locked.save(update_fields=["status", "published_at"])
+    return locked
+
+
+@transaction.atomic
+def questionnaire_new_draft(*, questionnaire: Questionnaire) -> Questionnaire:
+    """Deep-copy a questionnaire into a new draft version (the next free version number)."""
+    spec = bank_read(questionnaire)
+    latest = Questionnaire.objects.filter(key=questionnaire.key).aggregate(Max("version"))
+    next_version = (latest["version__max"] or 0) + 1
+    return bank_write(
+        spec=BankSpec(
+            key=spec.key,
+            version=next_version,
+            title=spec.title,
+            description=spec.description,
+            stages=spec.stages,
+            dimensions=spec.dimensions,
+        ),
+        replace_draft=False,
+    )

@@ -1,0 +1,405 @@
+"""Question banks, cities and memberships, assessment rounds, and the officers' responses."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# --- Question banks -------------------------------------------------------------------------
+
+
+class Questionnaire(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        RETIRED = "retired", _("Retired")
+
+    key = models.SlugField(_("key"), max_length=80)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["key", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "version"], name="questionnaire_key_version"),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published", "retired"]),
+                name="questionnaire_status_valid",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="questionnaire_version_gte_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.version}, {self.get_status_display()})"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class Stage(models.Model):
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="stages"
+    )
+    level = models.PositiveSmallIntegerField(
+        _("level"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    min_score = models.DecimalField(
+        _("minimum score"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+
+    class Meta:
+        ordering = ["questionnaire", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "level"], name="stage_level_unique"),
+            models.CheckConstraint(
+                condition=Q(level__gte=1, level__lte=5), name="stage_level_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_score__gte=0, min_score__lte=100), name="stage_min_score_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level}. {self.name}"
+
+
+class Dimension(models.Model):
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="dimensions"
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    code = models.SlugField(_("code"), max_length=80)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2, default=1)
+
+    class Meta:
+        ordering = ["questionnaire", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "code"], name="dimension_code_unique"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="dimension_weight_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SCALE = "scale", _("Maturity scale")
+        YES_NO = "yes_no", _("Yes / no")
+        MULTI = "multi", _("Practices in place (several)")
+        NUMBER = "number", _("Number")
+        TEXT = "text", _("Free text")
+
+    CHOICE_KINDS = frozenset({Kind.SCALE, Kind.YES_NO})
+    SCORABLE_KINDS = frozenset({Kind.SCALE, Kind.YES_NO, Kind.MULTI})
+
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveIntegerField(_("position"), default=0)
+    code = models.SlugField(_("code"), max_length=80)
+    text = models.TextField(_("text"))
+    help_text = models.TextField(_("help text"), blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SCALE)
+    required = models.BooleanField(_("required"), default=True)
+    weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2, default=1)
+    min_value = models.DecimalField(
+        _("minimum"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    max_value = models.DecimalField(
+        _("maximum"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    unit = models.CharField(_("unit"), max_length=30, blank=True)
+    condition = models.ForeignKey(
+        "Option",
+        verbose_name=_("shown only when this option is chosen"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dependent_questions",
+    )
+
+    class Meta:
+        ordering = ["dimension__position", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["dimension", "code"], name="question_code_unique"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["scale", "yes_no", "multi", "number", "text"]),
+                name="question_kind_valid",
+            ),
+            models.CheckConstraint(condition=Q(weight__gte=0), name="question_weight_not_negative"),
+            models.CheckConstraint(
+                condition=Q(min_value__isnull=True)
+                | Q(max_value__isnull=True)
+                | Q(min_value__lte=models.F("max_value")),
+                name="question_min_lte_max",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.text[:60]}"
+
+    @property
+    def is_scored(self) -> bool:
+        return self.kind in self.SCORABLE_KINDS and self.weight > 0
+
+
+class Option(models.Model):
+    class Special(models.TextChoices):
+        NONE = "", _("Regular option")
+        DONT_KNOW = "dont_know", _("Don't know")
+        NOT_APPLICABLE = "not_applicable", _("Not applicable")
+        NONE_OF_THESE = "none", _("None of these")
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
+    position = models.PositiveIntegerField(_("position"), default=0)
+    code = models.SlugField(_("code"), max_length=80)
+    label = models.TextField(_("label"))
+    level = models.PositiveSmallIntegerField(_("level"), null=True, blank=True)
+    special = models.CharField(
+        _("special meaning"), max_length=20, choices=Special.choices, default="", blank=True
+    )
+
+    class Meta:
+        ordering = ["question", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "code"], name="option_code_unique"),
+            models.CheckConstraint(
+                condition=Q(level__isnull=True) | Q(level__gte=0, level__lte=4),
+                name="option_level_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(special__in=["", "dont_know", "not_applicable", "none"]),
+                name="option_special_valid",
+            ),
+            # A flagged option (don't know, not applicable, none) never carries a level.
+            models.CheckConstraint(
+                condition=Q(special="") | Q(level__isnull=True),
+                name="option_special_has_no_level",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label[:80]
+
+
+class Recommendation(models.Model):
+    class Kind(models.TextChoices):
+        SKILL = "skill", _("Skill")
+        TOOL = "tool", _("Tool")
+        PRACTICE = "practice", _("Practice")
+
+    dimension = models.ForeignKey(
+        Dimension, on_delete=models.CASCADE, related_name="recommendations"
+    )
+    stage_level = models.PositiveSmallIntegerField(
+        _("target stage"), validators=[MinValueValidator(2), MaxValueValidator(5)]
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+
+    class Meta:
+        ordering = ["dimension", "stage_level", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stage_level__gte=2, stage_level__lte=5),
+                name="recommendation_stage_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["skill", "tool", "practice"]),
+                name="recommendation_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title}"
+
+
+# --- Cities and people ----------------------------------------------------------------------
+
+
+class City(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    country = models.CharField(_("country code"), max_length=2, help_text=_("ISO 3166-1 alpha-2"))
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = _("cities")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(country__regex=r"^[A-Z]{2}$"), name="city_country_iso2"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """An officer's place: one city and one department per user."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership"
+    )
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="memberships")
+    department = models.CharField(_("department"), max_length=120)
+
+    class Meta:
+        ordering = ["city", "department"]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.city} ({self.department})"
+
+
+# --- Rounds and responses -------------------------------------------------------------------
+
+
+class Round(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.PROTECT, related_name="rounds"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    cities = models.ManyToManyField(City, related_name="rounds", blank=True)
+
+    class Meta:
+        ordering = ["-opens_on", "title"]
+        permissions = [
+            ("facilitate_round", "Can run rounds and see every city's results (POLIS facilitator)")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(opens_on__lte=models.F("closes_on")), name="round_opens_before_closes"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "closed"]), name="round_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class Response(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
+
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="responses")
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="responses")
+    # SET_NULL: erasing an officer keeps the city's answers, pseudonymised.
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responses",
+    )
+    department = models.CharField(_("department"), max_length=120)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["round", "city", "department"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "respondent"], name="response_one_per_round_and_respondent"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "submitted"]), name="response_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(submitted_at__isnull=False),
+                name="response_submitted_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} — {self.city} ({self.department})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("surveys:resume", args=[self.round_id])
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT and self.round.is_open
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    option = models.ForeignKey(
+        Option, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    choices = models.ManyToManyField(Option, blank=True, related_name="+")
+    number = models.DecimalField(_("number"), max_digits=14, decimal_places=2, null=True)
+    text = models.TextField(_("text"), blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["response", "question"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "question"], name="answer_one_per_question"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.response_id}/{self.question_id}"

@@ -1,0 +1,56 @@
+"""Access-checked reads: what exists for a given user (officers see only their own city)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+
+from surveys.models import Membership, Response, Round
+
+FACILITATE_PERMISSION = "surveys.facilitate_round"
+
+AnyUser = AbstractBaseUser | AnonymousUser
+
+
+def is_facilitator(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and user.has_perm(FACILITATE_PERMISSION))
+
+
+def membership_for(user: AnyUser) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    # Cached on the user object: templates, selectors and views ask for it several times.
+    if not hasattr(user, "_polis_membership"):
+        user._polis_membership = (  # type: ignore[union-attr]
+            Membership.objects.select_related("city").filter(user=user).first()
+        )
+    return user._polis_membership  # type: ignore[union-attr]
+
+
+def rounds_visible_to(user: AnyUser) -> QuerySet[Round]:
+    """Rounds a user may open: all for facilitators, their city's for officers, none otherwise."""
+    rounds = Round.objects.select_related("questionnaire")
+    if is_facilitator(user):
+        return rounds.all()
+    membership = membership_for(user)
+    if membership is None:
+        return rounds.none()
+    return rounds.filter(cities=membership.city_id)
+
+
+@dataclass(frozen=True)
+class RoundRow:
+    round: Round
+    response: Response | None
+
+
+def rounds_for_user(user: AnyUser) -> list[RoundRow]:
+    """The home page's list: each visible round with the user's own response, if any."""
+    rounds = list(rounds_visible_to(user).order_by("-opens_on", "title"))
+    responses = {
+        response.round_id: response
+        for response in Response.objects.filter(respondent=user.pk, round__in=rounds)
+    } if user.is_authenticated else {}
+    return [RoundRow(round=round_, response=responses.get(round_.pk)) for round_ in rounds]
