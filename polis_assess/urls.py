@@ -9,7 +9,11 @@ from polis_assess import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("", include("surveys.urls")),
@@ -19,4 +23,3 @@ urlpatterns = [
 admin.site.site_header = "POLIS Assess administration"
 admin.site.site_title = "POLIS Assess admin"
 admin.site.index_title = "Question banks, cities and rounds"
-

@@ -159,6 +159,12 @@ def stage_for_score(stages: Sequence[StageDef], score: float) -> int:
     return max(reached) if reached else min(stage.level for stage in stages)
 
 
+def _mean(values: Sequence[float], weights: Sequence[float] | None = None) -> float:
+    # fmean sums with fsum, exact before rounding, so order cannot change the result; the clamp
+    # stops the final division from landing an ulp outside the values (100.00000000000001).
+    return min(max(fmean(values, weights), min(values)), max(values))
+
+
 def _stage_or_none(stages: Sequence[StageDef], score: float | None) -> int | None:
     return None if score is None else stage_for_score(stages, score)
 
@@ -169,7 +175,7 @@ def _weighted_overall(bank: Bank, scores: Iterable[tuple[str, float | None]]) ->
     pairs = [(score, weights[code]) for code, score in scores if score is not None]
     if not pairs:
         return None
-    return fmean([score for score, _ in pairs], [weight for _, weight in pairs])
+    return _mean([score for score, _ in pairs], [weight for _, weight in pairs])
 
 
 # --- One response -----------------------------------------------------------------------------
@@ -191,8 +197,7 @@ def _score_dimension(bank: Bank, code: str, answers: Sequence[AnswerInput]) -> D
 
     score: float | None = None
     if answered:
-        # fmean sums with fsum: exact before rounding, so answer order cannot change the score.
-        score = 100 * fmean([value for value, _ in answered], [weight for _, weight in answered])
+        score = 100 * _mean([value for value, _ in answered], [weight for _, weight in answered])
     return DimensionScore(
         dimension=code,
         score=score,
@@ -232,7 +237,7 @@ def _departments(
     result = []
     for department in sorted(by_department):
         values = by_department[department]
-        score = fmean(values) if values else None
+        score = _mean(values) if values else None
         result.append(DepartmentScore(department, score, _stage_or_none(bank.stages, score)))
     return tuple(result)
 
@@ -242,7 +247,7 @@ def _combine_dimension(
 ) -> CityDimension:
     own = [response.dimension(code) for _, response in scores]
     values = [d.score for d in own if d.score is not None]
-    mean = fmean(values) if values else None
+    mean = _mean(values) if values else None
     middle = median(values) if values else None
     score = middle if aggregate is Aggregate.MEDIAN else mean
     departments = _departments(bank, code, scores)
@@ -257,8 +262,8 @@ def _combine_dimension(
         departments=departments,
         # Departments two or more stages apart work in different worlds; one apart is normal.
         silo=bool(stages) and max(stages) - min(stages) >= 2,
-        coverage=fmean([d.coverage for d in own]) if own else 0.0,
-        dont_know_share=fmean([d.dont_know_share for d in own]) if own else 0.0,
+        coverage=_mean([d.coverage for d in own]) if own else 0.0,
+        dont_know_share=_mean([d.dont_know_share for d in own]) if own else 0.0,
     )
 
 

@@ -207,9 +207,7 @@ class RoundAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "questionnaire":
-            kwargs["queryset"] = Questionnaire.objects.filter(
-                status=Questionnaire.Status.PUBLISHED
-            )
+            kwargs["queryset"] = Questionnaire.objects.filter(status=Questionnaire.Status.PUBLISHED)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -229,5 +227,13 @@ class ResponseAdmin(admin.ModelAdmin):
     list_display = ["round", "city", "department", "respondent", "status", "updated_at"]
     list_filter = ["status", "round", "city"]
     list_select_related = ["round", "city", "respondent"]
-    readonly_fields = ["version", "created_at", "updated_at", "submitted_at", "submitted_by", "reopened_at", "reopened_by"]
+    readonly_fields = [
+        "version",
+        "created_at",
+        "updated_at",
+        "submitted_at",
+        "submitted_by",
+        "reopened_at",
+        "reopened_by",
+    ]
     inlines = [AnswerInline]

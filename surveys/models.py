@@ -288,6 +288,11 @@ class Round(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
     cities = models.ManyToManyField(City, related_name="rounds", blank=True)
+    is_demo = models.BooleanField(
+        _("demo data"),
+        default=False,
+        help_text=_("Answers in this round were invented for demonstration, not given by cities."),
+    )
 
     class Meta:
         ordering = ["-opens_on", "title"]

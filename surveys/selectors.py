@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
+from django.http import Http404
 
 from surveys.models import Membership, Response, Round
 
@@ -49,8 +50,36 @@ class RoundRow:
 def rounds_for_user(user: AnyUser) -> list[RoundRow]:
     """The home page's list: each visible round with the user's own response, if any."""
     rounds = list(rounds_visible_to(user).order_by("-opens_on", "title"))
-    responses = {
-        response.round_id: response
-        for response in Response.objects.filter(respondent=user.pk, round__in=rounds)
-    } if user.is_authenticated else {}
+    responses = (
+        {
+            response.round_id: response
+            for response in Response.objects.filter(respondent=user.pk, round__in=rounds)
+        }
+        if user.is_authenticated
+        else {}
+    )
     return [RoundRow(round=round_, response=responses.get(round_.pk)) for round_ in rounds]
+
+
+def round_for_officer(user: AnyUser, round_id: int) -> tuple[Round, Membership]:
+    """A round the officer's city takes part in, with their membership; 404 otherwise."""
+    membership = membership_for(user)
+    if membership is None:
+        raise Http404
+    round_ = (
+        Round.objects.select_related("questionnaire")
+        .filter(pk=round_id, cities=membership.city_id)
+        .first()
+    )
+    if round_ is None:
+        raise Http404
+    return round_, membership
+
+
+def response_for_facilitator(user: AnyUser, response_id: int) -> Response:
+    if not is_facilitator(user):
+        raise Http404
+    response = Response.objects.select_related("round", "city").filter(pk=response_id).first()
+    if response is None:
+        raise Http404
+    return response

@@ -1,7 +1,16 @@
-"""URLs of the questionnaire-taking pages."""
+"""URLs of the questionnaire-taking pages (an officer's own response to a round)."""
 
 from django.urls import path
 
+from surveys import views
+
 app_name = "surveys"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("rounds/<int:round_id>/", views.resume, name="resume"),
+    path("rounds/<int:round_id>/sections/<slug:code>/", views.section, name="section"),
+    path("rounds/<int:round_id>/sections/<slug:code>/autosave/", views.autosave, name="autosave"),
+    path("rounds/<int:round_id>/review/", views.review, name="review"),
+    path("rounds/<int:round_id>/submit/", views.submit, name="submit"),
+    path("responses/<int:response_id>/reopen/", views.reopen, name="reopen"),
+]

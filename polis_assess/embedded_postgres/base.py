@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import threading
+import warnings
 from pathlib import Path
 from typing import Any
 
+from django.db.backends.base.creation import TEST_DATABASE_PREFIX
 from django.db.backends.postgresql import base
 
 _lock = threading.Lock()
@@ -18,11 +20,14 @@ def ensure_server(pgdata: Path) -> Any:
     key = str(pgdata)
     with _lock:
         if key not in _servers:
-            import pgserver  # imported lazily: only the embedded path needs it
-
             pgdata.mkdir(parents=True, exist_ok=True)
-            # cleanup_mode=None: the server outlives this process, so the next command reuses it.
-            _servers[key] = pgserver.get_server(pgdata, cleanup_mode=None)
+            with warnings.catch_warnings():
+                # platformdirs warns about a missing XDG_RUNTIME_DIR on servers; harmless here.
+                warnings.simplefilter("ignore", UserWarning)
+                import pgserver  # imported lazily: only the embedded path needs it
+
+                # cleanup_mode=None: the server outlives this process; the next command reuses it.
+                _servers[key] = pgserver.get_server(pgdata, cleanup_mode=None)
     return _servers[key]
 
 
@@ -69,5 +74,5 @@ class DatabaseWrapper(base.DatabaseWrapper):
         return params
 
     def _is_test_database(self, name: str) -> bool:
-        # The test runner creates (and drops) its own database; creating it here would clash.
-        return name == self.creation._get_test_db_name()
+        # The test runner creates (and drops) its own databases; creating one here would clash.
+        return name.startswith(TEST_DATABASE_PREFIX)

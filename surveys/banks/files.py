@@ -15,7 +15,9 @@ def bank_load_file(path: Path) -> BankSpec:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as error:
-        raise BankInvalid([BankError("file", f"cannot be read: {error.strerror}")], str(path)) from None
+        raise BankInvalid(
+            [BankError("file", f"cannot be read: {error.strerror}")], str(path)
+        ) from None
     except yaml.YAMLError as error:
         raise BankInvalid([BankError("file", f"is not valid YAML: {error}")], str(path)) from None
     return parse_bank(data, source=str(path))

@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 from typing import Any
 
 KINDS = ("scale", "yes_no", "multi", "number", "text")
@@ -355,7 +356,7 @@ def _validate_stages(stages: tuple[StageSpec, ...]) -> list[BankError]:
         )
     if stages and stages[0].min_score != 0:
         errors.append(BankError(f"stage {stages[0].level}", "the first stage must start at 0"))
-    for previous, stage in zip(stages, stages[1:], strict=False):
+    for previous, stage in pairwise(stages):
         if stage.min_score <= previous.min_score:
             errors.append(
                 BankError(
@@ -372,9 +373,7 @@ def _validate_stages(stages: tuple[StageSpec, ...]) -> list[BankError]:
     return errors
 
 
-def _validate_question(
-    question: QuestionSpec, earlier: dict[str, QuestionSpec]
-) -> list[BankError]:
+def _validate_question(question: QuestionSpec, earlier: dict[str, QuestionSpec]) -> list[BankError]:
     item = f"question {question.code}"
     errors = []
     if question.code in earlier:
@@ -441,7 +440,9 @@ def _validate_options_for_kind(question: QuestionSpec) -> list[BankError]:
     return errors
 
 
-def _validate_condition(question: QuestionSpec, earlier: dict[str, QuestionSpec]) -> list[BankError]:
+def _validate_condition(
+    question: QuestionSpec, earlier: dict[str, QuestionSpec]
+) -> list[BankError]:
     assert question.condition is not None
     item = f"question {question.code}"
     target = earlier.get(question.condition.question)

@@ -202,7 +202,9 @@ def _question_spec(question: Question) -> QuestionSpec:
         max=None if question.max_value is None else Decimal(question.max_value).normalize(),
         unit=question.unit,
         options=tuple(
-            OptionSpec(code=option.code, label=option.label, level=option.level, special=option.special)
+            OptionSpec(
+                code=option.code, label=option.label, level=option.level, special=option.special
+            )
             for option in question.options.all()
         ),
     )

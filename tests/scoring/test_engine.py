@@ -286,6 +286,13 @@ def test_hidden_and_not_applicable_answers_are_left_out_of_coverage() -> None:
     assert result.score == 50.0
 
 
+def test_flagged_answer_never_counts_as_answered_even_with_a_stray_value() -> None:
+    result = score_x(x(0.5), x(1.0, flag=Flag.DONT_KNOW), x(1.0, flag=Flag.NOT_APPLICABLE))
+    dimension = result.dimension("x")
+    assert (dimension.score, dimension.answered, dimension.applicable) == (50.0, 1, 2)
+    assert dimension.dont_know_share == 0.5
+
+
 def test_unscored_questions_are_ignored_entirely() -> None:
     result = score_x(x(0.25), x(1.0, weight=0), x(None, weight=0)).dimension("x")
     assert (result.score, result.answered, result.applicable, result.coverage) == (25.0, 1, 1, 1.0)
@@ -294,6 +301,13 @@ def test_unscored_questions_are_ignored_entirely() -> None:
 def test_dimension_score_is_the_question_weighted_mean() -> None:
     result = score_x(x(1.0, weight=3), x(0.0, weight=1), x(0.5, weight=4))
     assert result.dimension("x").score == pytest.approx(100 * (3 + 0 + 2) / 8)
+
+
+def test_weighted_mean_of_perfect_scores_is_exactly_100() -> None:
+    # 100 * w / w rounds to 100.00000000000001 for this weight (found by hypothesis).
+    bank = Bank((DimensionDef("a", "A", 1.0), DimensionDef("b", "B", 3.1980693789371637)), STAGES)
+    answers = (AnswerInput("q", "b", 0.5, 1.0),)
+    assert score_response(bank, ResponseInput("IT", answers)).overall_score == 100.0
 
 
 def test_overall_score_is_the_dimension_weighted_mean_of_scored_dimensions() -> None:
@@ -345,10 +359,16 @@ def test_city_spread_is_highest_minus_lowest_response() -> None:
 
 
 def test_department_score_is_the_mean_of_its_officers() -> None:
-    result = city_x(("Mobility", 0.5), ("Finance", 1.0), ("Mobility", 0.0), ("Mobility", None))
+    result = city_x(
+        ("Mobility", 0.0),
+        ("Finance", 1.0),
+        ("Mobility", 0.25),
+        ("Mobility", 1.0),
+        ("Mobility", None),
+    )
     assert [(d.department, d.score, d.stage) for d in result.departments] == [
         ("Finance", 100.0, 5),
-        ("Mobility", 25.0, 2),
+        ("Mobility", pytest.approx(125 / 3), 2),
     ]
 
 

@@ -257,10 +257,8 @@ def test_city_score_lies_between_lowest_and_highest_response(
         if not found:
             assert city_dimension.score is None
             continue
-        assert min(found) - 1e-9 <= city_dimension.score <= max(found) + 1e-9  # type: ignore[operator]
+        assert min(found) <= city_dimension.score <= max(found)  # type: ignore[operator]
         assert city_dimension.spread == pytest.approx(max(found) - min(found))
         assert city_dimension.mean == pytest.approx(fmean(found))
         for department in city_dimension.departments:
-            assert department.score is None or (
-                min(found) - 1e-9 <= department.score <= max(found) + 1e-9
-            )
+            assert department.score is None or min(found) <= department.score <= max(found)

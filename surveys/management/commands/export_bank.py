@@ -19,13 +19,18 @@ class Command(BaseCommand):
         parser.add_argument("--version", dest="bank_version", type=int, default=None)
         parser.add_argument("--output", "-o", default="-", help="file path, or - for stdout")
 
-    def handle(self, *args: Any, key: str, bank_version: int | None, output: str, **options: Any) -> None:
+    def handle(
+        self, *args: Any, key: str, bank_version: int | None, output: str, **options: Any
+    ) -> None:
         questionnaires = Questionnaire.objects.filter(key=key)
         if bank_version is not None:
             questionnaires = questionnaires.filter(version=bank_version)
         questionnaire = questionnaires.order_by("-version").first()
         if questionnaire is None:
-            raise CommandError(f"No questionnaire with key {key!r}" + (f" and version {bank_version}" if bank_version else ""))
+            raise CommandError(
+                f"No questionnaire with key {key!r}"
+                + (f" and version {bank_version}" if bank_version else "")
+            )
         text = bank_dump(bank_read(questionnaire))
         if output == "-":
             self.stdout.write(text, ending="")

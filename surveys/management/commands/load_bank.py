@@ -26,7 +26,9 @@ class Command(BaseCommand):
             help="leave a bank alone when its key and version are already published",
         )
 
-    def handle(self, *args: Any, paths: list[Path], publish: bool, skip_existing: bool, **options: Any) -> None:
+    def handle(
+        self, *args: Any, paths: list[Path], publish: bool, skip_existing: bool, **options: Any
+    ) -> None:
         specs = []
         problems = []
         for path in paths:
@@ -39,9 +41,13 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 for path, spec in specs:
-                    existing = Questionnaire.objects.filter(key=spec.key, version=spec.version).first()
+                    existing = Questionnaire.objects.filter(
+                        key=spec.key, version=spec.version
+                    ).first()
                     if skip_existing and existing is not None and not existing.is_editable:
-                        self.stdout.write(f"{path}: {spec.key} v{spec.version} already {existing.status}, skipped")
+                        self.stdout.write(
+                            f"{path}: {spec.key} v{spec.version} already {existing.status}, skipped"
+                        )
                         continue
                     questionnaire = bank_write(spec=spec)
                     if publish:

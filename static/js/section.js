@@ -1,0 +1,113 @@
+// Section page enhancements: autosave in the background and instant conditional questions.
+// Everything works without this script: the buttons post the form and the server re-renders.
+(function () {
+  "use strict";
+  var form = document.getElementById("section-form");
+  if (!form || !form.dataset.autosaveUrl) { return; }
+  var statusEl = document.getElementById("autosave-status");
+  var versionInput = form.querySelector("input[name=version]");
+  var timer = null;
+  var saving = false;
+  var pending = false;
+  var blocked = false;
+  var DELAY_MS = 1500;
+
+  function setStatus(text, isError) {
+    if (!statusEl) { return; }
+    statusEl.textContent = text;
+    statusEl.classList.toggle("text-danger", Boolean(isError));
+  }
+
+  function chosen(fieldName, optionId) {
+    var inputs = form.querySelectorAll("[name='" + fieldName + "']");
+    for (var i = 0; i < inputs.length; i++) {
+      if (inputs[i].checked && inputs[i].value === optionId) { return true; }
+    }
+    return false;
+  }
+
+  function applyConditions() {
+    var dependents = form.querySelectorAll("[data-condition-field]");
+    for (var i = 0; i < dependents.length; i++) {
+      var el = dependents[i];
+      var field = el.dataset.conditionField;
+      // Only conditions on this page can change here; others were settled on earlier pages.
+      if (!form.querySelector("[name='" + field + "']")) { continue; }
+      el.hidden = !chosen(field, el.dataset.conditionOption);
+    }
+  }
+
+  function updateProgress(data) {
+    var bar = document.getElementById("progress-bar");
+    var text = document.getElementById("progress-text");
+    if (bar && data.progress) {
+      bar.setAttribute("aria-valuenow", data.progress.percent);
+      bar.setAttribute("aria-valuetext", data.progress.percent + "%");
+      var inner = bar.querySelector(".progress-bar");
+      inner.style.width = data.progress.percent + "%";
+      inner.textContent = data.progress.percent + "%";
+    }
+    if (text && data.progress) {
+      text.textContent = data.progress.answered + " / " + data.progress.required;
+    }
+  }
+
+  function save() {
+    if (blocked) { return; }
+    if (saving) { pending = true; return; }
+    saving = true;
+    setStatus(form.dataset.savingText || "Saving…");
+    var body = new FormData(form);
+    body.delete("action");
+    fetch(form.dataset.autosaveUrl, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "X-Requested-With": "fetch" }
+    }).then(function (response) {
+      return response.json().then(function (data) { return { http: response, data: data }; },
+        function () { return { http: response, data: null }; });
+    }).then(function (result) {
+      var data = result.data;
+      if (result.http.ok && data) {
+        versionInput.value = data.version;
+        var note = "Saved at " + data.saved_at;
+        if (data.status === "partial") { note += " (some answers have errors and were not saved)"; }
+        setStatus(note, data.status === "partial");
+        updateProgress(data);
+      } else if (data && data.status === "conflict") {
+        blocked = true;
+        setStatus(data.message, true);
+      } else if (result.http.status === 403 || result.http.redirected) {
+        setStatus("Not saved: your session has ended. Use Save to keep your answers after logging in again.", true);
+      } else {
+        setStatus("Not saved (the server answered " + result.http.status + "). Use Save to try again.", true);
+      }
+    }).catch(function () {
+      setStatus("Not saved: no connection. Your answers are still on this page; use Save when back online.", true);
+    }).then(function () {
+      saving = false;
+      if (pending) { pending = false; save(); }
+    });
+  }
+
+  function schedule() {
+    applyConditions();
+    if (timer) { clearTimeout(timer); }
+    timer = setTimeout(save, DELAY_MS);
+  }
+
+  form.addEventListener("change", schedule);
+  form.addEventListener("input", function (event) {
+    if (event.target.tagName === "TEXTAREA" || event.target.type === "text" || event.target.type === "url" || event.target.type === "number") {
+      schedule();
+    }
+  });
+  form.addEventListener("submit", function () {
+    if (timer) { clearTimeout(timer); }
+    blocked = true;  // the full save takes over; no background save may race it
+  });
+  applyConditions();
+  var summary = document.getElementById("error-summary") || document.getElementById("conflict-message");
+  if (summary) { summary.focus(); }
+}());

@@ -1,0 +1,259 @@
+"""Demo data: cities, rounds, accounts and deterministic, plausible invented answers."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser, Group, Permission
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from scoring.services import round_recompute
+from surveys.models import City, Membership, Question, Questionnaire, Response, Round
+from surveys.services import answers_save, response_get_or_create
+from surveys.structure import AnswerValue, Bank, bank_for, visible_question_ids
+
+FACILITATORS_GROUP = "POLIS facilitators"
+SYNTHETIC_DEPARTMENTS = ("Mobility", "IT and data", "Urban planning", "Environment", "Finance")
+SYNTHETIC_COUNTRIES = ("NL", "FR", "BE", "GB", "DE", "ES", "IT", "SE", "PL", "PT")
+# Invented maturity per city (0-4 scale) so the demo shows cities at different stages.
+CITY_BASE_LEVEL = {
+    "rotterdam": 2.7,
+    "antwerp": 2.3,
+    "norfolk": 1.9,
+    "mechelen": 1.6,
+    "valenciennes": 1.2,
+}
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    city: str
+    department: str
+
+
+def facilitators_group() -> Group:
+    group, _ = Group.objects.get_or_create(name=FACILITATORS_GROUP)
+    group.permissions.add(Permission.objects.get(codename="facilitate_round"))
+    return group
+
+
+def _user(username: str, password: str, **fields: Any) -> AbstractUser:
+    user_model = get_user_model()
+    user, created = user_model.objects.get_or_create(username=username, defaults=fields)
+    if created:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    return user  # type: ignore[return-value]
+
+
+def seed_people(cities_file: Path, password: str) -> list[DemoAccount]:
+    """Cities from the fixture file and one demo officer per city department, plus staff."""
+    data = yaml.safe_load(cities_file.read_text(encoding="utf-8"))
+    accounts = [
+        DemoAccount("admin", "admin", "", ""),
+        DemoAccount("facilitator", "facilitator", "", ""),
+    ]
+    _user(
+        "admin",
+        password,
+        is_staff=True,
+        is_superuser=True,
+        email="admin@example.org",
+        first_name="Ada",
+        last_name="Admin",
+    )
+    facilitator = _user(
+        "facilitator",
+        password,
+        email="facilitator@example.org",
+        first_name="Fran",
+        last_name="Facilitator",
+    )
+    facilitator.groups.add(facilitators_group())
+    for entry in data["cities"]:
+        city, _ = City.objects.get_or_create(
+            slug=entry["slug"], defaults={"name": entry["name"], "country": entry["country"]}
+        )
+        for department in entry["departments"]:
+            username = f"{city.slug}-{slugify(department)}"
+            user = _user(
+                username,
+                password,
+                email=f"{username}@example.org",
+                first_name=department.split()[0],
+                last_name=f"({city.name})",
+            )
+            Membership.objects.get_or_create(
+                user=user, defaults={"city": city, "department": department}
+            )
+            accounts.append(DemoAccount(username, "officer", city.name, department))
+    return accounts
+
+
+def seed_rounds(cities_file: Path) -> list[Round]:
+    data = yaml.safe_load(cities_file.read_text(encoding="utf-8"))
+    rounds = []
+    for entry in data["rounds"]:
+        questionnaire = (
+            Questionnaire.objects.filter(
+                key=entry["questionnaire"], status=Questionnaire.Status.PUBLISHED
+            )
+            .order_by("-version")
+            .first()
+        )
+        if questionnaire is None:
+            raise ValueError(
+                f"questionnaire {entry['questionnaire']!r} is not loaded and published"
+            )
+        round_, _created = Round.objects.get_or_create(
+            title=entry["title"],
+            defaults={
+                "questionnaire": questionnaire,
+                "opens_on": _date(entry["opens_on"]),
+                "closes_on": _date(entry["closes_on"]),
+                "status": Round.Status.OPEN,
+                "is_demo": True,
+            },
+        )
+        round_.cities.add(*City.objects.filter(slug__in=[c["slug"] for c in data["cities"]]))
+        rounds.append(round_)
+    return rounds
+
+
+def _date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def seed_synthetic(count: int, officers: int, password: str, rounds: list[Round]) -> None:
+    """Many invented cities for load and benchmark work, each with its own officers."""
+    user_model = get_user_model()
+    existing = set(
+        City.objects.filter(slug__startswith="demo-city-").values_list("slug", flat=True)
+    )
+    new_cities = City.objects.bulk_create(
+        City(
+            name=f"Demo city {n:03d}",
+            country=SYNTHETIC_COUNTRIES[n % len(SYNTHETIC_COUNTRIES)],
+            slug=slug,
+        )
+        for n in range(1, count + 1)
+        if (slug := f"demo-city-{n:03d}") not in existing
+    )
+    hashed = user_model(username="x")
+    hashed.set_password(password)
+    users = user_model.objects.bulk_create(
+        user_model(username=f"{city.slug}-officer-{k}", password=hashed.password)
+        for city in new_cities
+        for k in range(1, officers + 1)
+    )
+    users_iter = iter(users)
+    Membership.objects.bulk_create(
+        Membership(
+            user=next(users_iter),
+            city=city,
+            department=SYNTHETIC_DEPARTMENTS[k % len(SYNTHETIC_DEPARTMENTS)],
+        )
+        for city in new_cities
+        for k in range(officers)
+    )
+    for round_ in rounds:
+        round_.cities.add(*new_cities)
+
+
+def seed_answers(round_: Round, *, skip: set[str], partial: set[str], final_status: str) -> int:
+    """Invented answers for every member of the round's cities; returns responses submitted.
+
+    Officers in ``skip`` get no response (so a demo user can try the questionnaire);
+    those in ``partial`` get a half-finished draft (so the tracker shows one in progress).
+    """
+    if Response.objects.filter(round=round_).exists():
+        return 0
+    bank = bank_for(round_.questionnaire)
+    memberships = Membership.objects.filter(city__in=round_.cities.all()).select_related(
+        "city", "user"
+    )
+    now = timezone.now()
+    submitted_ids = []
+    for membership in memberships:
+        username = membership.user.get_username()
+        if username in skip:
+            continue
+        response = response_get_or_create(round=round_, membership=membership)
+        values = demo_values(bank, membership.city.slug, membership.department, round_.pk)
+        if username in partial:
+            values = dict(list(values.items())[: len(values) // 2])
+        answers_save(
+            response=response, values=values, expected_version=response.version, by=membership.user
+        )
+        if username not in partial:
+            submitted_ids.append(response.pk)
+    with transaction.atomic():
+        Response.objects.filter(pk__in=submitted_ids).update(
+            status=Response.Status.SUBMITTED, submitted_at=now
+        )
+        round_recompute(round=round_)
+        Round.objects.filter(pk=round_.pk).update(status=final_status)
+    return len(submitted_ids)
+
+
+def demo_values(bank: Bank, city_slug: str, department: str, salt: int) -> dict[int, AnswerValue]:
+    """Plausible answers for one officer: the city's level, a department lean, some noise."""
+    rng = random.Random(f"{city_slug}|{department}|{salt}")
+    city_rng = random.Random(f"{city_slug}|{salt}")
+    base = CITY_BASE_LEVEL.get(city_slug, 0.5 + 3 * random.Random(city_slug).random())
+    # One dimension per city where departments see things very differently: the silo the
+    # study is about, so the results always have a disagreement to show.
+    silo_section = city_rng.randrange(len(bank.sections))
+    lean = {"IT and data": 1.0, "Mobility": -0.6}.get(department, 0.0)
+    values: dict[int, AnswerValue] = {}
+    for index, section in enumerate(bank.sections):
+        level = base + city_rng.uniform(-0.8, 0.8) + rng.uniform(-0.4, 0.4)
+        if index == silo_section:
+            level += 1.4 * lean
+        for question in section.questions:
+            if question.condition_id is not None and question.pk not in visible_question_ids(
+                bank, values
+            ):
+                continue
+            value = _demo_answer(question, level + rng.uniform(-0.7, 0.7), rng)
+            if value is not None:
+                values[question.pk] = value
+    return values
+
+
+def _demo_answer(question: Question, level: float, rng: random.Random) -> AnswerValue | None:
+    options = list(question.options.all())
+    specials = {o.special: o for o in options if o.special}
+    target = max(0, min(4, round(level)))
+    if question.kind in Question.CHOICE_KINDS:
+        if "dont_know" in specials and rng.random() < 0.06:
+            return AnswerValue(option_id=specials["dont_know"].pk)
+        levelled = [o for o in options if o.level is not None]
+        chosen = min(levelled, key=lambda o: (abs(o.level - target), o.level))  # type: ignore[operator]
+        comment = "Demo comment: see the department's annual report." if rng.random() < 0.1 else ""
+        return AnswerValue(option_id=chosen.pk, comment=comment)
+    if question.kind == Question.Kind.MULTI:
+        practices = [o for o in options if not o.special]
+        ticked = practices[: min(len(practices), target)]
+        if not ticked:
+            return AnswerValue(choice_ids=(specials["none"].pk,)) if "none" in specials else None
+        return AnswerValue(choice_ids=tuple(o.pk for o in ticked))
+    if question.kind == Question.Kind.NUMBER:
+        low = question.min_value or Decimal(0)
+        high = question.max_value or Decimal(100)
+        share = Decimal(str(round(min(1.0, max(0.0, level / 4)), 2)))
+        return AnswerValue(
+            number=(low + (high - low) * share * Decimal("0.5")).quantize(Decimal(1))
+        )
+    return None

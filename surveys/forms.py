@@ -1,0 +1,166 @@
+"""The section form: one field group (answer, comment, evidence link) per question."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from surveys.models import Question
+from surveys.structure import AnswerValue, SectionView
+
+MAX_TEXT = 5000
+
+
+def field_name(question: Question, part: str = "answer") -> str:
+    return f"{question.code}__{part}"
+
+
+class SectionForm(forms.Form):
+    """Built from a section's questions; every field optional while drafting."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(
+        self,
+        *args: Any,
+        section: SectionView,
+        initial_answers: Mapping[int, AnswerValue] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.section = section
+        initial_answers = initial_answers or {}
+        for question in section.questions:
+            self.fields[field_name(question)] = _answer_field(question)
+            self.fields[field_name(question, "comment")] = forms.CharField(
+                label=_("Comment (optional)"),
+                required=False,
+                max_length=MAX_TEXT,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.fields[field_name(question, "evidence")] = forms.URLField(
+                label=_("Evidence link (optional)"),
+                required=False,
+                max_length=500,
+                assume_scheme="https",
+                widget=forms.URLInput(attrs={"placeholder": "https://"}),
+            )
+            if not self.is_bound and question.pk in initial_answers:
+                self.initial.update(_initial_for(question, initial_answers[question.pk]))
+
+    def question_groups(self) -> list[QuestionGroup]:
+        return [
+            QuestionGroup(
+                question=question,
+                answer=self[field_name(question)],
+                comment=self[field_name(question, "comment")],
+                evidence=self[field_name(question, "evidence")],
+            )
+            for question in self.section.questions
+        ]
+
+    def valid_values(self) -> dict[int, AnswerValue]:
+        """The answers of every question whose fields all passed validation."""
+        cleaned = getattr(self, "cleaned_data", {})
+        values = {}
+        for question in self.section.questions:
+            names = [field_name(question, part) for part in ("answer", "comment", "evidence")]
+            if any(name in self.errors for name in names) or not all(n in cleaned for n in names):
+                continue
+            values[question.pk] = _value_for(question, *(cleaned[name] for name in names))
+        return values
+
+
+@dataclass(frozen=True)
+class QuestionGroup:
+    question: Question
+    answer: forms.BoundField
+    comment: forms.BoundField
+    evidence: forms.BoundField
+
+
+def _answer_field(question: Question) -> forms.Field:
+    label = question.text
+    help_text = question.help_text
+    options = list(question.options.all())
+    if question.kind in Question.CHOICE_KINDS:
+        return forms.TypedChoiceField(
+            label=label,
+            help_text=help_text,
+            required=False,
+            choices=[(option.pk, option.label) for option in options],
+            coerce=int,
+            empty_value=None,
+            widget=forms.RadioSelect,
+        )
+    if question.kind == Question.Kind.MULTI:
+        return forms.TypedMultipleChoiceField(
+            label=label,
+            help_text=help_text,
+            required=False,
+            choices=[(option.pk, option.label) for option in options],
+            coerce=int,
+            widget=forms.CheckboxSelectMultiple,
+        )
+    if question.kind == Question.Kind.NUMBER:
+        unit = f" ({question.unit})" if question.unit else ""
+        return forms.DecimalField(
+            label=f"{label}{unit}",
+            help_text=help_text,
+            required=False,
+            min_value=question.min_value,
+            max_value=question.max_value,
+            max_digits=14,
+            decimal_places=2,
+            widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+        )
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+def _initial_for(question: Question, value: AnswerValue) -> dict[str, Any]:
+    if question.kind in Question.CHOICE_KINDS:
+        answer: Any = value.option_id
+    elif question.kind == Question.Kind.MULTI:
+        answer = list(value.choice_ids)
+    elif question.kind == Question.Kind.NUMBER:
+        answer = value.number
+    else:
+        answer = value.text
+    return {
+        field_name(question): answer,
+        field_name(question, "comment"): value.comment,
+        field_name(question, "evidence"): value.evidence_url,
+    }
+
+
+def _value_for(question: Question, answer: Any, comment: str, evidence: str) -> AnswerValue:
+    if question.kind in Question.CHOICE_KINDS:
+        return AnswerValue(option_id=answer, comment=comment, evidence_url=evidence)
+    if question.kind == Question.Kind.MULTI:
+        return AnswerValue(
+            choice_ids=_exclusive_choices(question, answer), comment=comment, evidence_url=evidence
+        )
+    if question.kind == Question.Kind.NUMBER:
+        number = Decimal(answer) if answer is not None else None
+        return AnswerValue(number=number, comment=comment, evidence_url=evidence)
+    return AnswerValue(text=answer.strip(), comment=comment, evidence_url=evidence)
+
+
+def _exclusive_choices(question: Question, chosen: list[int]) -> tuple[int, ...]:
+    # "None of these" or "don't know" stand alone; ticked with practices, the practices win.
+    specials = {option.pk for option in question.options.all() if option.special}
+    practices = [pk for pk in chosen if pk not in specials]
+    if practices:
+        return tuple(sorted(practices))
+    return tuple(sorted(chosen))[:1]

@@ -1,0 +1,60 @@
+"""Create the demo: cities, rounds, accounts and invented answers (safe to run again)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from surveys.demo import seed_answers, seed_people, seed_rounds, seed_synthetic
+from surveys.models import Round
+
+
+class Command(BaseCommand):
+    help = (
+        "Seed demo cities, rounds, accounts and invented answers. "
+        "--cities N --officers M adds N synthetic cities for load tests."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--cities-file", type=Path, default=settings.BASE_DIR / "fixtures" / "cities.yaml"
+        )
+        parser.add_argument("--cities", type=int, default=0, help="synthetic cities to add")
+        parser.add_argument("--officers", type=int, default=3, help="officers per synthetic city")
+
+    def handle(
+        self, *args: Any, cities_file: Path, cities: int, officers: int, **options: Any
+    ) -> None:
+        if cities < 0 or officers < 1:
+            raise CommandError("--cities must be 0 or more and --officers 1 or more")
+        seed_people(cities_file, settings.DEMO_PASSWORD)
+        try:
+            rounds = seed_rounds(cities_file)
+        except ValueError as error:
+            raise CommandError(f"{error}; run `manage.py load_bank --publish` first") from None
+        if cities:
+            seed_synthetic(cities, officers, settings.DEMO_PASSWORD, rounds)
+        last_round = rounds[-1]
+        # In the open round, one officer per city has not started (to try the questionnaire)
+        # and Mechelen's IT officer is halfway (so the tracker shows a draft).
+        skip = {
+            "rotterdam-urban-planning",
+            "valenciennes-urban-planning",
+            "antwerp-urban-planning",
+            "norfolk-urban-planning",
+        }
+        partial = {"mechelen-it-and-data"}
+        for round_ in rounds:
+            is_last = round_.pk == last_round.pk
+            submitted = seed_answers(
+                round_,
+                skip=skip if is_last else set(),
+                partial=partial if is_last else set(),
+                final_status=Round.Status.OPEN if is_last else Round.Status.CLOSED,
+            )
+            if submitted:
+                self.stdout.write(f"{round_.title}: {submitted} demo responses submitted")
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))

@@ -1,0 +1,211 @@
+"""A published questionnaire's structure, cached in memory, with the visibility and progress rules."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from surveys.models import Dimension, Option, Question, Questionnaire, Recommendation, Stage
+
+_cache: dict[tuple[int, str], Bank] = {}
+_cache_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class SectionView:
+    dimension: Dimension
+    questions: tuple[Question, ...]
+    recommendations: tuple[Recommendation, ...]
+
+
+@dataclass(frozen=True)
+class Bank:
+    """Everything about one questionnaire that pages and scoring need, read in one go."""
+
+    questionnaire: Questionnaire
+    stages: tuple[Stage, ...]
+    sections: tuple[SectionView, ...]
+    questions_by_id: dict[int, Question] = field(repr=False)
+    options_by_id: dict[int, Option] = field(repr=False)
+
+    def section(self, code: str) -> SectionView | None:
+        return next((s for s in self.sections if s.dimension.code == code), None)
+
+    def questions(self) -> Iterable[Question]:
+        for section in self.sections:
+            yield from section.questions
+
+
+def bank_for(questionnaire: Questionnaire) -> Bank:
+    """The questionnaire's structure; published banks are immutable, so it is cached."""
+    if questionnaire.status == Questionnaire.Status.DRAFT:
+        return _load(questionnaire)
+    key = (questionnaire.pk, str(questionnaire.published_at))
+    bank = _cache.get(key)
+    if bank is None:
+        bank = _load(questionnaire)
+        with _cache_lock:
+            _cache[key] = bank
+    return bank
+
+
+def clear_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def _load(questionnaire: Questionnaire) -> Bank:
+    dimensions = list(
+        Dimension.objects.filter(questionnaire=questionnaire)
+        .order_by("position", "id")
+        .prefetch_related(
+            Prefetch(
+                "questions",
+                queryset=Question.objects.order_by("position", "id").prefetch_related(
+                    Prefetch("options", queryset=Option.objects.order_by("position", "id"))
+                ),
+            ),
+            Prefetch(
+                "recommendations",
+                queryset=Recommendation.objects.order_by("stage_level", "position", "id"),
+            ),
+        )
+    )
+    sections = tuple(
+        SectionView(
+            dimension=dimension,
+            questions=tuple(dimension.questions.all()),
+            recommendations=tuple(dimension.recommendations.all()),
+        )
+        for dimension in dimensions
+    )
+    questions_by_id = {q.pk: q for section in sections for q in section.questions}
+    options_by_id = {o.pk: o for q in questions_by_id.values() for o in q.options.all()}
+    return Bank(
+        questionnaire=questionnaire,
+        stages=tuple(Stage.objects.filter(questionnaire=questionnaire).order_by("level")),
+        sections=sections,
+        questions_by_id=questions_by_id,
+        options_by_id=options_by_id,
+    )
+
+
+@dataclass(frozen=True)
+class AnswerValue:
+    """One question's answer as typed: the option(s) picked, a number or text, and notes."""
+
+    option_id: int | None = None
+    choice_ids: tuple[int, ...] = ()
+    number: Decimal | None = None
+    text: str = ""
+    comment: str = ""
+    evidence_url: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return (
+            self.option_id is None
+            and not self.choice_ids
+            and self.number is None
+            and not self.text
+            and not self.comment
+            and not self.evidence_url
+        )
+
+    def chose(self, option_id: int) -> bool:
+        return self.option_id == option_id or option_id in self.choice_ids
+
+
+def is_answered(question: Question, value: AnswerValue | None) -> bool:
+    if value is None:
+        return False
+    if question.kind in Question.CHOICE_KINDS:
+        return value.option_id is not None
+    if question.kind == Question.Kind.MULTI:
+        return bool(value.choice_ids)
+    if question.kind == Question.Kind.NUMBER:
+        return value.number is not None
+    return bool(value.text.strip())
+
+
+def visible_question_ids(bank: Bank, answers: Mapping[int, AnswerValue]) -> set[int]:
+    """Questions shown given the answers: a condition holds when its option was chosen on a
+    question that is itself shown (conditions only point backwards, so one pass suffices)."""
+    visible: set[int] = set()
+    for question in bank.questions():
+        condition = question.condition_id
+        if condition is None:
+            visible.add(question.pk)
+            continue
+        parent_id = bank.options_by_id[condition].question_id
+        parent_answer = answers.get(parent_id)
+        if parent_id in visible and parent_answer is not None and parent_answer.chose(condition):
+            visible.add(question.pk)
+    return visible
+
+
+@dataclass(frozen=True)
+class SectionProgress:
+    code: str
+    title: str
+    answered: int
+    required: int
+    missing: tuple[Question, ...]
+
+    @property
+    def is_complete(self) -> bool:
+        return self.answered >= self.required
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.required == 0 else round(100 * self.answered / self.required)
+
+
+@dataclass(frozen=True)
+class Progress:
+    sections: tuple[SectionProgress, ...]
+
+    @property
+    def answered(self) -> int:
+        return sum(s.answered for s in self.sections)
+
+    @property
+    def required(self) -> int:
+        return sum(s.required for s in self.sections)
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.required == 0 else round(100 * self.answered / self.required)
+
+    @property
+    def is_complete(self) -> bool:
+        return all(s.is_complete for s in self.sections)
+
+    def first_incomplete(self) -> SectionProgress:
+        return next((s for s in self.sections if not s.is_complete), self.sections[0])
+
+    def section(self, code: str) -> SectionProgress:
+        return next(s for s in self.sections if s.code == code)
+
+
+def progress_for(bank: Bank, answers: Mapping[int, AnswerValue]) -> Progress:
+    """Answered / required per section, counting only required questions that are shown."""
+    visible = visible_question_ids(bank, answers)
+    sections = []
+    for section in bank.sections:
+        required = [q for q in section.questions if q.required and q.pk in visible]
+        missing = tuple(q for q in required if not is_answered(q, answers.get(q.pk)))
+        sections.append(
+            SectionProgress(
+                code=section.dimension.code,
+                title=section.dimension.title,
+                answered=len(required) - len(missing),
+                required=len(required),
+                missing=missing,
+            )
+        )
+    return Progress(sections=tuple(sections))

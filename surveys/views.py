@@ -1,0 +1,307 @@
+"""The questionnaire-taking pages: resume, section (save and autosave), review and submit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from surveys.forms import SectionForm, field_name
+from surveys.models import Response, Round
+from surveys.selectors import response_for_facilitator, round_for_officer
+from surveys.services import (
+    ResponseIncomplete,
+    ResponseLocked,
+    StaleResponse,
+    answers_load,
+    answers_save,
+    response_get_or_create,
+    response_reopen,
+    response_submit,
+)
+from surveys.structure import (
+    Bank,
+    Progress,
+    SectionView,
+    bank_for,
+    progress_for,
+    visible_question_ids,
+)
+
+
+def _officer_response(request: HttpRequest, round_id: int) -> tuple[Round, Response, Bank]:
+    round_, membership = round_for_officer(request.user, round_id)
+    response = response_get_or_create(round=round_, membership=membership)
+    response.round = round_
+    return round_, response, bank_for(round_.questionnaire)
+
+
+def _section_or_404(bank: Bank, code: str) -> SectionView:
+    section = bank.section(code)
+    if section is None:
+        raise Http404
+    return section
+
+
+def _time(value: Any) -> str:
+    return formats.time_format(timezone.localtime(value), "H:i")
+
+
+@never_cache
+@require_safe
+def resume(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Back to where the officer left off: the first section with required answers missing."""
+    round_, response, bank = _officer_response(request, round_id)
+    if response.is_submitted or not round_.is_open:
+        return redirect("surveys:review", round_id=round_.pk)
+    progress = progress_for(bank, answers_load(response))
+    return redirect("surveys:section", round_id=round_.pk, code=progress.first_incomplete().code)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def section(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
+    round_, response, bank = _officer_response(request, round_id)
+    section_view = _section_or_404(bank, code)
+    answers = answers_load(response)
+    conflict = False
+    if request.method == "POST" and response.is_editable:
+        form = SectionForm(request.POST, section=section_view)
+        form.is_valid()
+        values = form.valid_values()
+        try:
+            result = answers_save(
+                response=response,
+                values=values,
+                expected_version=form.cleaned_data.get("version", -1),
+                by=request.user,
+            )
+        except StaleResponse:
+            conflict = True
+        except ResponseLocked as error:
+            messages.error(request, str(error))
+            return redirect("surveys:review", round_id=round_.pk)
+        else:
+            response = result.response
+            answers = {**answers, **values}
+            for question_id in [qid for qid, value in values.items() if value.is_empty]:
+                answers.pop(question_id, None)
+            if not form.errors:
+                messages.success(
+                    request,
+                    _("Your answers were saved at %(time)s.")
+                    % {"time": _time(response.updated_at)},
+                )
+                return _after_save(request, round_, bank, section_view)
+            # Keep what was typed: re-bind with the new version so the next save is accepted.
+            data = request.POST.copy()
+            data["version"] = str(response.version)
+            form = SectionForm(data, section=section_view)
+            form.is_valid()
+    else:
+        form = SectionForm(
+            initial={"version": response.version}, section=section_view, initial_answers=answers
+        )
+    return _render_section(request, round_, response, bank, section_view, form, answers, conflict)
+
+
+def _after_save(
+    request: HttpRequest, round_: Round, bank: Bank, section_view: SectionView
+) -> HttpResponse:
+    codes = [s.dimension.code for s in bank.sections]
+    index = codes.index(section_view.dimension.code)
+    action = request.POST.get("action", "stay")
+    if action == "next":
+        if index + 1 < len(codes):
+            return redirect("surveys:section", round_id=round_.pk, code=codes[index + 1])
+        return redirect("surveys:review", round_id=round_.pk)
+    if action == "back" and index > 0:
+        return redirect("surveys:section", round_id=round_.pk, code=codes[index - 1])
+    if action == "review":
+        return redirect("surveys:review", round_id=round_.pk)
+    return redirect("surveys:section", round_id=round_.pk, code=section_view.dimension.code)
+
+
+def _render_section(
+    request: HttpRequest,
+    round_: Round,
+    response: Response,
+    bank: Bank,
+    section_view: SectionView,
+    form: SectionForm,
+    answers: dict[Any, Any],
+    conflict: bool,
+) -> HttpResponse:
+    progress = progress_for(bank, answers)
+    codes = [s.dimension.code for s in bank.sections]
+    index = codes.index(section_view.dimension.code)
+    visible = visible_question_ids(bank, answers)
+    status = 409 if conflict else 400 if form.is_bound and form.errors else 200
+    context = {
+        "round": round_,
+        "response": response,
+        "bank": bank,
+        "section": section_view,
+        "form": form,
+        "items": [
+            {
+                "group": group,
+                "visible": group.question.pk in visible,
+                "condition_field": _condition_field(bank, group.question.condition_id),
+                "condition_option": group.question.condition_id or "",
+            }
+            for group in form.question_groups()
+        ],
+        "progress": progress,
+        "section_progress": progress.section(section_view.dimension.code),
+        "section_number": index + 1,
+        "previous_code": codes[index - 1] if index > 0 else None,
+        "next_code": codes[index + 1] if index + 1 < len(codes) else None,
+        "editable": response.is_editable,
+        "conflict": conflict,
+    }
+    return render(request, "surveys/section.html", context, status=status)
+
+
+def _condition_field(bank: Bank, option_id: int | None) -> str:
+    """The form field whose choice shows a conditional question (for the page's script)."""
+    if option_id is None:
+        return ""
+    parent = bank.questions_by_id[bank.options_by_id[option_id].question_id]
+    return field_name(parent)
+
+
+@never_cache
+@require_POST
+def autosave(request: HttpRequest, round_id: int, code: str) -> JsonResponse:
+    """Background save from the section page's script; answers with errors are left out."""
+    _round, response, bank = _officer_response(request, round_id)
+    section_view = _section_or_404(bank, code)
+    form = SectionForm(request.POST, section=section_view)
+    form.is_valid()
+    try:
+        result = answers_save(
+            response=response,
+            values=form.valid_values(),
+            expected_version=form.cleaned_data.get("version", -1),
+            by=request.user,
+        )
+    except StaleResponse as stale:
+        return JsonResponse(
+            {
+                "status": "conflict",
+                "message": _(
+                    "Not saved: this response was changed in another tab or window at %(time)s. "
+                    "Copy anything you need, then reload the page."
+                )
+                % {"time": _time(stale.response.updated_at)},
+                "version": stale.response.version,
+            },
+            status=409,
+        )
+    except ResponseLocked as error:
+        return JsonResponse({"status": "locked", "message": str(error)}, status=409)
+    answers = answers_load(result.response)
+    progress = progress_for(bank, answers)
+    section_progress = progress.section(code)
+    return JsonResponse(
+        {
+            "status": "saved" if not form.errors else "partial",
+            "version": result.response.version,
+            "saved_at": _time(result.response.updated_at),
+            "errors": {name: [str(e) for e in errors] for name, errors in form.errors.items()},
+            "visible": sorted(
+                q.code
+                for q in section_view.questions
+                if q.pk in visible_question_ids(bank, answers)
+            ),
+            "progress": {
+                "answered": progress.answered,
+                "required": progress.required,
+                "percent": progress.percent,
+            },
+            "section": {
+                "answered": section_progress.answered,
+                "required": section_progress.required,
+                "percent": section_progress.percent,
+                "complete": section_progress.is_complete,
+            },
+        },
+        status=200,
+    )
+
+
+def _review_context(
+    round_: Round, response: Response, bank: Bank, progress: Progress
+) -> dict[str, Any]:
+    return {"round": round_, "response": response, "bank": bank, "progress": progress}
+
+
+@never_cache
+@require_safe
+def review(request: HttpRequest, round_id: int) -> HttpResponse:
+    round_, response, bank = _officer_response(request, round_id)
+    answers = answers_load(response)
+    progress = progress_for(bank, answers)
+    visible = visible_question_ids(bank, answers)
+    sections = [
+        {
+            "section": section_view,
+            "progress": progress.section(section_view.dimension.code),
+            "rows": [
+                (question, answers.get(question.pk))
+                for question in section_view.questions
+                if question.pk in visible
+            ],
+        }
+        for section_view in bank.sections
+    ]
+    context = _review_context(round_, response, bank, progress)
+    context["sections"] = sections
+    context["options_by_id"] = bank.options_by_id
+    return render(request, "surveys/review.html", context)
+
+
+@never_cache
+@require_POST
+def submit(request: HttpRequest, round_id: int) -> HttpResponse:
+    round_, response, _bank = _officer_response(request, round_id)
+    try:
+        submitted = response_submit(response=response, by=request.user)
+    except ResponseIncomplete as incomplete:
+        messages.error(
+            request,
+            _("Not submitted: %(count)d required answers are missing. They are listed below.")
+            % {"count": incomplete.progress.required - incomplete.progress.answered},
+        )
+        return redirect("surveys:review", round_id=round_.pk)
+    except ResponseLocked as error:
+        messages.error(request, str(error))
+        return redirect("surveys:review", round_id=round_.pk)
+    if submitted.submitted_at and response.status == Response.Status.DRAFT:
+        messages.success(request, _("Thank you — your answers were submitted."))
+    return redirect("surveys:review", round_id=round_.pk)
+
+
+@require_POST
+def reopen(request: HttpRequest, response_id: int) -> HttpResponse:
+    """A facilitator returns a submitted response to its officer for changes."""
+    response = response_for_facilitator(request.user, response_id)
+    response_reopen(response=response, by=request.user)
+    messages.success(
+        request,
+        _("The response of %(city)s (%(department)s) is open for changes again.")
+        % {"city": response.city.name, "department": response.department},
+    )
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = reverse("home")
+    return redirect(next_url)

@@ -1,0 +1,96 @@
+"""Shared fixtures: the real question banks, cities, officers and facilitators."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from surveys.models import Questionnaire
+from tests import factories
+
+BANK_DIR = Path(settings.BASE_DIR) / "fixtures" / "question_banks"
+BANK_FILES = sorted(BANK_DIR.glob("*.yaml"))
+DDG = "data-driven-government"
+IDM = "insight-driven-mobility"
+
+
+def _ensure_banks() -> dict[str, Questionnaire]:
+    published = {
+        q.key: q for q in Questionnaire.objects.filter(status=Questionnaire.Status.PUBLISHED)
+    }
+    if not {DDG, IDM} <= set(published):
+        call_command(
+            "load_bank", "--publish", "--skip-existing", *map(str, BANK_FILES), verbosity=0
+        )
+        published = {
+            q.key: q for q in Questionnaire.objects.filter(status=Questionnaire.Status.PUBLISHED)
+        }
+    return published
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    # The real banks are loaded once; every test's transaction rolls back on top of them.
+    with django_db_blocker.unblock():
+        _ensure_banks()
+
+
+@pytest.fixture
+def banks(db) -> dict[str, Questionnaire]:
+    """Both published banks by key (reloaded if a transactional test flushed them)."""
+    return _ensure_banks()
+
+
+@pytest.fixture
+def ddg(banks) -> Questionnaire:
+    return banks[DDG]
+
+
+@pytest.fixture
+def idm(banks) -> Questionnaire:
+    return banks[IDM]
+
+
+@pytest.fixture
+def city(db):
+    return factories.CityFactory(name="Rotterdam", slug="rotterdam", country="NL")
+
+
+@pytest.fixture
+def other_city(db):
+    return factories.CityFactory(name="Valenciennes", slug="valenciennes", country="FR")
+
+
+@pytest.fixture
+def open_round(ddg, city, other_city):
+    round_ = factories.RoundFactory(questionnaire=ddg, title="Session 1 test round")
+    round_.cities.add(city, other_city)
+    return round_
+
+
+@pytest.fixture
+def officer(city):
+    return factories.MembershipFactory(city=city, department="Mobility").user
+
+
+@pytest.fixture
+def colleague(city):
+    return factories.MembershipFactory(city=city, department="IT and data").user
+
+
+@pytest.fixture
+def foreign_officer(other_city):
+    return factories.MembershipFactory(city=other_city, department="Mobility").user
+
+
+@pytest.fixture
+def facilitator(db):
+    return factories.FacilitatorFactory()
+
+
+@pytest.fixture
+def admin_user_(db):
+    return factories.UserFactory(is_staff=True, is_superuser=True, username="root-admin")
