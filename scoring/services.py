@@ -12,14 +12,13 @@ from django.utils import timezone
 from scoring import engine
 from scoring.bridge import engine_bank, engine_response
 from scoring.models import CityDimensionResult, CityResult, DimensionScore, ResponseResult
-from surveys.models import Answer, Response, Round
-from surveys.structure import AnswerValue, Bank, bank_for
+from surveys.answers import answers_by_response, answers_load
+from surveys.models import Response, Round
+from surveys.structure import Bank, bank_for
 
 
 def response_score_store(*, bank: Bank, response: Response) -> engine.ResponseScore:
     """Score one submitted response, store it, and refresh its city's result."""
-    from surveys.services import answers_load
-
     score = engine.score_response(
         engine_bank(bank), engine_response(bank, response.department, answers_load(response))
     )
@@ -169,7 +168,7 @@ def round_recompute(*, round: Round) -> RecomputeReport:
     """Rescore every submitted response of a round and rebuild its city results (bulk reads)."""
     bank = bank_for(round.questionnaire)
     responses = list(Response.objects.filter(round=round, status=Response.Status.SUBMITTED))
-    answers = _answers_by_response([r.pk for r in responses])
+    answers = answers_by_response([r.pk for r in responses])
     ebank = engine_bank(bank)
     scored = [
         (
@@ -190,22 +189,3 @@ def round_recompute(*, round: Round) -> RecomputeReport:
         bank, round, {city: engine.combine_city(ebank, scores) for city, scores in by_city.items()}
     )
     return RecomputeReport(responses=len(scored), cities=len(by_city))
-
-
-def _answers_by_response(response_ids: list[int]) -> dict[int, dict[int, AnswerValue]]:
-    choices: dict[int, list[int]] = defaultdict(list)
-    for answer_id, option_id in Answer.choices.through.objects.filter(
-        answer__response_id__in=response_ids
-    ).values_list("answer_id", "option_id"):
-        choices[answer_id].append(option_id)
-    answers: dict[int, dict[int, AnswerValue]] = defaultdict(dict)
-    for pk, response_id, question_id, option_id, number, text in Answer.objects.filter(
-        response_id__in=response_ids
-    ).values_list("pk", "response_id", "question_id", "option_id", "number", "text"):
-        answers[response_id][question_id] = AnswerValue(
-            option_id=option_id,
-            choice_ids=tuple(sorted(choices.get(pk, ()))),
-            number=number,
-            text=text,
-        )
-    return answers

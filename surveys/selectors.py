@@ -8,7 +8,9 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 
+from surveys.answers import answers_load
 from surveys.models import Membership, Response, Round
+from surveys.structure import bank_for, progress_for
 
 FACILITATE_PERMISSION = "surveys.facilitate_round"
 
@@ -45,6 +47,7 @@ def rounds_visible_to(user: AnyUser) -> QuerySet[Round]:
 class RoundRow:
     round: Round
     response: Response | None
+    percent: int = 0
 
 
 def rounds_for_user(user: AnyUser) -> list[RoundRow]:
@@ -58,7 +61,14 @@ def rounds_for_user(user: AnyUser) -> list[RoundRow]:
         if user.is_authenticated
         else {}
     )
-    return [RoundRow(round=round_, response=responses.get(round_.pk)) for round_ in rounds]
+    rows = []
+    for round_ in rounds:
+        response = responses.get(round_.pk)
+        percent = 0
+        if response is not None and not response.is_submitted:
+            percent = progress_for(bank_for(round_.questionnaire), answers_load(response)).percent
+        rows.append(RoundRow(round=round_, response=response, percent=percent))
+    return rows
 
 
 def round_for_officer(user: AnyUser, round_id: int) -> tuple[Round, Membership]:

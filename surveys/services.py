@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from scoring.services import response_score_discard, response_score_store
+from surveys.answers import answers_load
 from surveys.models import Answer, Membership, Response, Round
 from surveys.structure import AnswerValue, Bank, Progress, bank_for, progress_for
 
@@ -48,29 +50,6 @@ def response_get_or_create(*, round: Round, membership: Membership) -> Response:
     except IntegrityError:
         # Two first visits at once (two tabs): the other request created it.
         return Response.objects.get(round=round, respondent=membership.user_id)
-
-
-def answers_load(response: Response) -> dict[int, AnswerValue]:
-    """The response's answers by question id, in two queries whatever their number."""
-    choices: dict[int, list[int]] = {}
-    through = Answer.choices.through.objects.filter(answer__response=response).values_list(
-        "answer_id", "option_id"
-    )
-    for answer_id, option_id in through:
-        choices.setdefault(answer_id, []).append(option_id)
-    return {
-        row.question_id: AnswerValue(
-            option_id=row.option_id,
-            choice_ids=tuple(sorted(choices.get(row.pk, ()))),
-            number=row.number,
-            text=row.text,
-            comment=row.comment,
-            evidence_url=row.evidence_url,
-        )
-        for row in Answer.objects.filter(response=response).only(
-            "id", "question_id", "option_id", "number", "text", "comment", "evidence_url"
-        )
-    }
 
 
 @dataclass(frozen=True)
@@ -161,8 +140,6 @@ def response_submit(*, response: Response, by: AbstractBaseUser) -> Response:
 
 
 def _score_submitted(bank: Bank, response: Response) -> None:
-    from scoring.services import response_score_store
-
     response_score_store(bank=bank, response=response)
 
 
@@ -177,7 +154,5 @@ def response_reopen(*, response: Response, by: AbstractBaseUser) -> Response:
     locked.reopened_by = by  # type: ignore[assignment]
     locked.version += 1
     locked.save(update_fields=["status", "reopened_at", "reopened_by", "version"])
-    from scoring.services import response_score_discard
-
     response_score_discard(response=locked)
     return locked

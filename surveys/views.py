@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from surveys.answers import answers_load
 from surveys.forms import SectionForm, field_name
 from surveys.models import Response, Round
 from surveys.selectors import response_for_facilitator, round_for_officer
@@ -21,7 +22,6 @@ from surveys.services import (
     ResponseIncomplete,
     ResponseLocked,
     StaleResponse,
-    answers_load,
     answers_save,
     response_get_or_create,
     response_reopen,

@@ -14,6 +14,12 @@ from surveys.models import Questionnaire
 class Command(BaseCommand):
     help = "Export a questionnaire (by key and version, default the latest) as bank YAML."
 
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        # `--version N` picks the bank version (docs/question-banks.md), so it replaces
+        # Django's own `--version`, which would otherwise make the parser refuse to build.
+        kwargs.setdefault("conflict_handler", "resolve")
+        return super().create_parser(prog_name, subcommand, **kwargs)
+
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("key")
         parser.add_argument("--version", dest="bank_version", type=int, default=None)

@@ -49,9 +49,13 @@ class Command(BaseCommand):
                             f"{path}: {spec.key} v{spec.version} already {existing.status}, skipped"
                         )
                         continue
-                    questionnaire = bank_write(spec=spec)
-                    if publish:
-                        questionnaire = questionnaire_publish(questionnaire=questionnaire)
+                    try:
+                        questionnaire = bank_write(spec=spec)
+                        if publish:
+                            questionnaire = questionnaire_publish(questionnaire=questionnaire)
+                    except BankInvalid as error:
+                        # Name the file, as the validation errors of the first pass do.
+                        raise BankInvalid(error.errors, str(path)) from None
                     self.stdout.write(
                         self.style.SUCCESS(
                             f"{path}: loaded {spec.key} v{spec.version} "

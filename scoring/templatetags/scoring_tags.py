@@ -1,0 +1,32 @@
+"""Formatting helpers for scores and shares in results templates (display only)."""
+
+from __future__ import annotations
+
+from django import template
+
+from scoring.results import CityReport, DimensionRow
+
+register = template.Library()
+
+
+@register.filter
+def score(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{round(100 * value)} %"
+
+
+@register.simple_tag
+def department_score(row: DimensionRow, department: str) -> str:
+    match = next((d for d in row.departments if d["department"] == department), None)
+    if match is None or match["score"] is None:
+        return "—"
+    return f"{match['score']:.1f}"
+
+
+@register.simple_tag
+def dimension_title(report: CityReport, code: str) -> str:
+    return next((row.title for row in report.dimensions if row.code == code), code)

@@ -1,0 +1,64 @@
+"""Results pages and their JSON: one city's stages, spread and next steps."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from scoring import charts
+from scoring.dashboard import dashboard_for
+from scoring.results import city_report, cross_city_medians
+from scoring.selectors import round_and_city_for, round_for_facilitator, round_for_results
+
+
+@require_safe
+def city_results(request: HttpRequest, round_id: int, city_slug: str) -> HttpResponse:
+    round_, city = round_and_city_for(request.user, round_id, city_slug)
+    report = city_report(round_, city)
+    context = {"report": report, "round": round_, "city": city}
+    if report.has_result:
+        context["radar_json"] = charts.radar(report.dimensions, city.name)
+        context["departments_json"] = charts.department_dots(report.dimensions, report.departments)
+    return render(request, "scoring/city_results.html", context)
+
+
+@require_safe
+def city_results_json(request: HttpRequest, round_id: int, city_slug: str) -> JsonResponse:
+    round_, city = round_and_city_for(request.user, round_id, city_slug)
+    return JsonResponse(city_report(round_, city).as_json())
+
+
+@require_safe
+def round_results_json(request: HttpRequest, round_id: int) -> JsonResponse:
+    round_, cities = round_for_results(request.user, round_id)
+    medians = cross_city_medians(round_)
+    return JsonResponse(
+        {
+            "round": {"id": round_.pk, "title": round_.title, "demo_data": round_.is_demo},
+            "cities": [city_report(round_, city, medians).as_json() for city in cities],
+        }
+    )
+
+
+@require_safe
+def dashboard(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Facilitators compare every city of a round: heatmap, stages, radar and the table."""
+    round_ = round_for_facilitator(request.user, round_id)
+    board = dashboard_for(round_, request.GET)
+    selected = [row for row in board.rows if row.result is not None]
+    context = {
+        "round": round_,
+        "board": board,
+        "heatmap_json": charts.stage_heatmap(board.heatmap_data()),
+        "distribution_json": charts.stage_distribution(
+            [f"{s.level}. {s.name}" for s, _ in board.stage_distribution],
+            [count for _, count in board.stage_distribution],
+        ),
+        "overlay_json": charts.radar_overlay(
+            [s.dimension.title for s in board.sections],
+            [(row.city.name, [cell.score for cell in row.cells]) for row in selected],
+            board.medians,
+        ),
+    }
+    return render(request, "scoring/dashboard.html", context)
