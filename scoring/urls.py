@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from scoring import views
+from scoring import facilitator_views, report_views, views
 
 app_name = "scoring"
 
@@ -18,5 +18,22 @@ urlpatterns = [
         name="city_results_json",
     ),
     path("rounds/<int:round_id>/dashboard/", views.dashboard, name="dashboard"),
+    path("rounds/<int:round_id>/tracker/", facilitator_views.tracker, name="tracker"),
+    path("rounds/<int:round_id>/status/", facilitator_views.round_status, name="round_status"),
+    path(
+        "rounds/<int:round_id>/exports/<slug:kind>.<str:file_format>",
+        facilitator_views.export,
+        name="export",
+    ),
+    path(
+        "rounds/<int:round_id>/cities/<slug:city_slug>/report/",
+        report_views.city_report_page,
+        name="city_report",
+    ),
+    path(
+        "rounds/<int:round_id>/cities/<slug:city_slug>/report.pdf",
+        report_views.city_report_download,
+        name="city_report_pdf",
+    ),
     path("rounds/<int:round_id>/results.json", views.round_results_json, name="round_results_json"),
 ]

@@ -7,7 +7,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from scoring import charts
+from scoring.change import round_change
 from scoring.dashboard import dashboard_for
+from scoring.divergence import divergence_for
 from scoring.results import city_report, cross_city_medians
 from scoring.selectors import round_and_city_for, round_for_facilitator, round_for_results
 
@@ -18,6 +20,7 @@ def city_results(request: HttpRequest, round_id: int, city_slug: str) -> HttpRes
     report = city_report(round_, city)
     context = {"report": report, "round": round_, "city": city}
     if report.has_result:
+        context["divergence"] = divergence_for(round_, city)
         context["radar_json"] = charts.radar(report.dimensions, city.name)
         context["departments_json"] = charts.department_dots(report.dimensions, report.departments)
     return render(request, "scoring/city_results.html", context)
@@ -55,6 +58,7 @@ def dashboard(request: HttpRequest, round_id: int) -> HttpResponse:
             [f"{s.level}. {s.name}" for s, _ in board.stage_distribution],
             [count for _, count in board.stage_distribution],
         ),
+        "change": round_change(round_),
         "overlay_json": charts.radar_overlay(
             [s.dimension.title for s in board.sections],
             [(row.city.name, [cell.score for cell in row.cells]) for row in selected],

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from scoring.change import previous_round
 from scoring.services import round_recompute
 from surveys.models import City, Membership, Question, Questionnaire, Response, Round
 from surveys.services import answers_save, response_get_or_create
@@ -101,7 +102,8 @@ def seed_people(cities_file: Path, password: str) -> list[DemoAccount]:
     return accounts
 
 
-def seed_rounds(cities_file: Path) -> list[Round]:
+def seed_rounds(cities_file: Path) -> list[tuple[Round, str]]:
+    """The fixture file's rounds (created open, for seeding) with the status each should end in."""
     data = yaml.safe_load(cities_file.read_text(encoding="utf-8"))
     rounds = []
     for entry in data["rounds"]:
@@ -127,7 +129,7 @@ def seed_rounds(cities_file: Path) -> list[Round]:
             },
         )
         round_.cities.add(*City.objects.filter(slug__in=[c["slug"] for c in data["cities"]]))
-        rounds.append(round_)
+        rounds.append((round_, entry.get("status", Round.Status.OPEN)))
     return rounds
 
 
@@ -180,6 +182,8 @@ def seed_answers(round_: Round, *, skip: set[str], partial: set[str], final_stat
     if Response.objects.filter(round=round_).exists():
         return 0
     bank = bank_for(round_.questionnaire)
+    # A follow-up of an earlier round shows progress: answers lean half a level higher.
+    uplift = 0.5 if previous_round(round_) is not None else 0.0
     memberships = Membership.objects.filter(city__in=round_.cities.all()).select_related(
         "city", "user"
     )
@@ -190,7 +194,10 @@ def seed_answers(round_: Round, *, skip: set[str], partial: set[str], final_stat
         if username in skip:
             continue
         response = response_get_or_create(round=round_, membership=membership)
-        values = demo_values(bank, membership.city.slug, membership.department, round_.pk)
+        # Salted by title, not pk, so re-seeding gives the same answers on any database.
+        values = demo_values(
+            bank, membership.city.slug, membership.department, round_.title, uplift
+        )
         if username in partial:
             values = dict(list(values.items())[: len(values) // 2])
         answers_save(
@@ -207,11 +214,14 @@ def seed_answers(round_: Round, *, skip: set[str], partial: set[str], final_stat
     return len(submitted_ids)
 
 
-def demo_values(bank: Bank, city_slug: str, department: str, salt: int) -> dict[int, AnswerValue]:
+def demo_values(
+    bank: Bank, city_slug: str, department: str, salt: str | int, uplift: float = 0.0
+) -> dict[int, AnswerValue]:
     """Plausible answers for one officer: the city's level, a department lean, some noise."""
     rng = random.Random(f"{city_slug}|{department}|{salt}")
-    city_rng = random.Random(f"{city_slug}|{salt}")
-    base = CITY_BASE_LEVEL.get(city_slug, 0.5 + 3 * random.Random(city_slug).random())
+    # The city-level draws do not depend on the round, so a follow-up round differs by uplift.
+    city_rng = random.Random(f"{city_slug}|{bank.questionnaire.key}")
+    base = uplift + CITY_BASE_LEVEL.get(city_slug, 0.5 + 3 * random.Random(city_slug).random())
     # One dimension per city where departments see things very differently: the silo the
     # study is about, so the results always have a disagreement to show.
     silo_section = city_rng.randrange(len(bank.sections))

@@ -156,3 +156,13 @@ def response_reopen(*, response: Response, by: AbstractBaseUser) -> Response:
     locked.save(update_fields=["status", "reopened_at", "reopened_by", "version"])
     response_score_discard(response=locked)
     return locked
+
+
+@transaction.atomic
+def round_set_status(*, round: Round, status: str, by: AbstractBaseUser) -> Round:
+    """Open or close a round (a facilitator's action): closed rounds are read-only."""
+    locked = Round.objects.select_for_update().get(pk=round.pk)
+    locked.status = status
+    locked.full_clean()
+    locked.save(update_fields=["status"])
+    return locked

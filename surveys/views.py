@@ -84,8 +84,11 @@ def section(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
                 expected_version=form.cleaned_data.get("version", -1),
                 by=request.user,
             )
-        except StaleResponse:
+        except StaleResponse as stale:
+            # Show this page's answers again, on the current version: Save again keeps them.
             conflict = True
+            response = stale.response
+            form = _rebound(request, section_view, response)
         except ResponseLocked as error:
             messages.error(request, str(error))
             return redirect("surveys:review", round_id=round_.pk)
@@ -101,16 +104,21 @@ def section(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
                     % {"time": _time(response.updated_at)},
                 )
                 return _after_save(request, round_, bank, section_view)
-            # Keep what was typed: re-bind with the new version so the next save is accepted.
-            data = request.POST.copy()
-            data["version"] = str(response.version)
-            form = SectionForm(data, section=section_view)
-            form.is_valid()
+            form = _rebound(request, section_view, response)
     else:
         form = SectionForm(
             initial={"version": response.version}, section=section_view, initial_answers=answers
         )
     return _render_section(request, round_, response, bank, section_view, form, answers, conflict)
+
+
+def _rebound(request: HttpRequest, section_view: SectionView, response: Response) -> SectionForm:
+    """The posted form again, as typed, but on the response's current version."""
+    data = request.POST.copy()
+    data["version"] = str(response.version)
+    form = SectionForm(data, section=section_view)
+    form.is_valid()
+    return form
 
 
 def _after_save(

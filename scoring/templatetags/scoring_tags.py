@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 
+from scoring.divergence import DivergentQuestion
 from scoring.results import CityReport, DimensionRow
 
 register = template.Library()
@@ -30,3 +31,18 @@ def department_score(row: DimensionRow, department: str) -> str:
 @register.simple_tag
 def dimension_title(report: CityReport, code: str) -> str:
     return next((row.title for row in report.dimensions if row.code == code), code)
+
+
+@register.simple_tag
+def level_of(item: DivergentQuestion, department: str) -> str:
+    level = item.levels.get(department)
+    return "—" if level is None else f"{level:.1f}".removesuffix(".0")
+
+
+@register.simple_tag
+def change_arrow(delta: float | None) -> str:
+    if delta is None:
+        return ""
+    if abs(delta) < 0.05:
+        return "■ ±0.0"
+    return f"{'▲' if delta > 0 else '▼'} {delta:+.1f}"

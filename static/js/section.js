@@ -10,6 +10,7 @@
   var saving = false;
   var pending = false;
   var blocked = false;
+  var afterSave = null;
   var DELAY_MS = 1500;
 
   function setStatus(text, isError) {
@@ -87,6 +88,7 @@
       setStatus("Not saved: no connection. Your answers are still on this page; use Save when back online.", true);
     }).then(function () {
       saving = false;
+      if (afterSave) { var next = afterSave; afterSave = null; next(); return; }
       if (pending) { pending = false; save(); }
     });
   }
@@ -103,9 +105,15 @@
       schedule();
     }
   });
-  form.addEventListener("submit", function () {
+  form.addEventListener("submit", function (event) {
     if (timer) { clearTimeout(timer); }
     blocked = true;  // the full save takes over; no background save may race it
+    if (saving) {
+      // A background save is on its way: posting now would carry the version it replaces
+      // and be refused as a conflict. Post once it is back and the version is current.
+      event.preventDefault();
+      afterSave = function () { form.requestSubmit(event.submitter || undefined); };
+    }
   });
   applyConditions();
   var summary = document.getElementById("error-summary") || document.getElementById("conflict-message");

@@ -36,24 +36,20 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(f"{error}; run `manage.py load_bank --publish` first") from None
         if cities:
-            seed_synthetic(cities, officers, settings.DEMO_PASSWORD, rounds)
-        last_round = rounds[-1]
+            seed_synthetic(cities, officers, settings.DEMO_PASSWORD, [r for r, _ in rounds])
         # In the open round, one officer per city has not started (to try the questionnaire)
         # and Mechelen's IT officer is halfway (so the tracker shows a draft).
         skip = {
-            "rotterdam-urban-planning",
-            "valenciennes-urban-planning",
-            "antwerp-urban-planning",
-            "norfolk-urban-planning",
+            f"{slug}-urban-planning" for slug in ("rotterdam", "valenciennes", "antwerp", "norfolk")
         }
         partial = {"mechelen-it-and-data"}
-        for round_ in rounds:
-            is_last = round_.pk == last_round.pk
+        for round_, final_status in rounds:
+            is_open = final_status == Round.Status.OPEN
             submitted = seed_answers(
                 round_,
-                skip=skip if is_last else set(),
-                partial=partial if is_last else set(),
-                final_status=Round.Status.OPEN if is_last else Round.Status.CLOSED,
+                skip=skip if is_open else set(),
+                partial=partial if is_open else set(),
+                final_status=final_status,
             )
             if submitted:
                 self.stdout.write(f"{round_.title}: {submitted} demo responses submitted")

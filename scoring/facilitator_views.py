@@ -1,0 +1,66 @@
+"""Facilitators' tools: completion tracker, opening and closing rounds, and data exports."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from scoring.exports import EXPORTS, csv_stream, xlsx_file
+from scoring.selectors import round_for_facilitator
+from scoring.tracker import tracker_for
+from surveys.models import Round
+from surveys.services import round_set_status
+
+
+@require_safe
+def tracker(request: HttpRequest, round_id: int) -> HttpResponse:
+    round_ = round_for_facilitator(request.user, round_id)
+    board = tracker_for(round_)
+    counts = {
+        "submitted": board.count("submitted"),
+        "in_progress": board.count("in progress"),
+        "not_started": board.count("not started"),
+    }
+    return render(
+        request, "scoring/tracker.html", {"round": round_, "tracker": board, "counts": counts}
+    )
+
+
+@require_POST
+def round_status(request: HttpRequest, round_id: int) -> HttpResponse:
+    round_ = round_for_facilitator(request.user, round_id)
+    status = request.POST.get("status", "")
+    if status not in Round.Status.values:
+        return HttpResponse(_("Unknown round status."), status=400, content_type="text/plain")
+    round_set_status(round=round_, status=status, by=request.user)
+    if status == Round.Status.OPEN:
+        messages.success(request, _("The round is open: officers can change their draft answers."))
+    else:
+        messages.success(request, _("The round is closed: all answers are now read-only."))
+    return redirect("scoring:tracker", round_id=round_.pk)
+
+
+@require_safe
+def export(request: HttpRequest, round_id: int, kind: str, file_format: str) -> HttpResponse:
+    """Answers or scores of a round as CSV (streamed) or XLSX."""
+    round_ = round_for_facilitator(request.user, round_id)
+    if kind not in EXPORTS or file_format not in ("csv", "xlsx"):
+        raise Http404
+    header, rows = EXPORTS[kind]
+    filename = f"{slugify(round_.title)}-{kind}.{file_format}"
+    if file_format == "csv":
+        response = StreamingHttpResponse(
+            csv_stream(header, rows(round_)), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    return FileResponse(
+        xlsx_file(kind, header, rows(round_)),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

@@ -1,0 +1,180 @@
+"""Django admin for banks: published versions are read-only, drafts are copied, checked and published."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from django.urls import reverse
+
+from surveys.banks.files import bank_load_file
+from surveys.banks.store import bank_write
+from surveys.models import Dimension, Option, Question, Questionnaire, Recommendation
+from tests.conftest import BANK_DIR
+
+pytestmark = pytest.mark.django_db
+
+SAVE_BUTTON = 'name="_save"'
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The factories hash a password per user; the default hasher costs ~0.25 s each.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def admin_client_(client, admin_user_):
+    client.force_login(admin_user_)
+    return client
+
+
+@pytest.fixture
+def draft(db):
+    """A valid draft copy of the Session 1 bank under its own key."""
+    spec = bank_load_file(BANK_DIR / "data-driven-government.yaml")
+    return bank_write(spec=dataclasses.replace(spec, key="admin-test", version=1))
+
+
+def _change_url(questionnaire: Questionnaire) -> str:
+    return reverse("admin:surveys_questionnaire_change", args=[questionnaire.pk])
+
+
+def _run_action(client, action: str, questionnaire: Questionnaire) -> list[str]:
+    response = client.post(
+        reverse("admin:surveys_questionnaire_changelist"),
+        {"action": action, "_selected_action": [questionnaire.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    return [str(message) for message in response.context["messages"]]
+
+
+def _sizes(questionnaire: Questionnaire) -> dict[str, int]:
+    return {
+        "dimensions": Dimension.objects.filter(questionnaire=questionnaire).count(),
+        "questions": Question.objects.filter(dimension__questionnaire=questionnaire).count(),
+        "options": Option.objects.filter(question__dimension__questionnaire=questionnaire).count(),
+        "recommendations": Recommendation.objects.filter(
+            dimension__questionnaire=questionnaire
+        ).count(),
+        "conditions": Question.objects.filter(
+            dimension__questionnaire=questionnaire, condition__isnull=False
+        ).count(),
+    }
+
+
+# --- Published versions are read-only -------------------------------------------------------
+
+
+def test_published_questionnaire_change_page_has_no_save_button(admin_client_, ddg):
+    response = admin_client_.get(_change_url(ddg))
+
+    assert response.status_code == 200
+    assert SAVE_BUTTON not in response.content.decode()
+    assert response.context["has_change_permission"] is False
+
+
+def test_post_to_a_published_questionnaire_does_not_change_it(admin_client_, ddg):
+    response = admin_client_.post(
+        _change_url(ddg), {"key": ddg.key, "version": ddg.version, "title": "Hijacked"}
+    )
+
+    assert response.status_code == 403
+    ddg.refresh_from_db()
+    assert ddg.title == "Data-Driven Government"
+
+
+def test_published_dimension_change_page_has_no_save_button(admin_client_, ddg):
+    dimension = ddg.dimensions.get(code="strategy")
+
+    response = admin_client_.get(reverse("admin:surveys_dimension_change", args=[dimension.pk]))
+
+    assert response.status_code == 200
+    assert SAVE_BUTTON not in response.content.decode()
+
+
+def test_draft_change_page_has_a_save_button(admin_client_, draft):
+    response = admin_client_.get(_change_url(draft))
+
+    assert response.status_code == 200
+    assert SAVE_BUTTON in response.content.decode()
+
+
+# --- Actions ----------------------------------------------------------------------------------
+
+
+def test_create_new_draft_copies_a_published_bank_into_version_2(admin_client_, ddg):
+    messages = _run_action(admin_client_, "create_new_draft", ddg)
+
+    copy = Questionnaire.objects.get(key=ddg.key, version=2)
+    assert messages == ["Created draft Data-Driven Government version 2."]
+    assert copy.status == "draft"
+    assert _sizes(copy) == _sizes(ddg)
+    assert _sizes(copy) == {
+        "dimensions": 7,
+        "questions": 55,
+        "options": 307,
+        "recommendations": 84,
+        "conditions": 3,
+    }
+    ddg.refresh_from_db()
+    assert ddg.status == "published"
+
+
+def test_new_draft_is_editable_in_the_admin(admin_client_, ddg):
+    _run_action(admin_client_, "create_new_draft", ddg)
+    copy = Questionnaire.objects.get(key=ddg.key, version=2)
+
+    response = admin_client_.get(_change_url(copy))
+
+    assert SAVE_BUTTON in response.content.decode()
+
+
+def test_publish_refuses_a_draft_with_an_empty_dimension(admin_client_, draft):
+    Question.objects.filter(dimension__questionnaire=draft, dimension__code="skills").delete()
+
+    messages = _run_action(admin_client_, "publish", draft)
+
+    assert messages == [
+        "Data-Driven Government (v1, Draft) was not published — dimension skills: has no questions"
+    ]
+    draft.refresh_from_db()
+    assert (draft.status, draft.published_at) == ("draft", None)
+
+
+def test_publish_sets_a_valid_draft_published(admin_client_, draft):
+    messages = _run_action(admin_client_, "publish", draft)
+
+    assert messages == ["Published 1 questionnaire."]
+    draft.refresh_from_db()
+    assert draft.status == "published"
+    assert draft.published_at is not None
+
+
+def test_publish_refuses_an_already_published_questionnaire(admin_client_, ddg):
+    messages = _run_action(admin_client_, "publish", ddg)
+
+    assert messages == [
+        "Data-Driven Government (v1, Published) was not published — "
+        "questionnaire: is published, not a draft"
+    ]
+
+
+# --- Other changelists ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url_name", "shows"),
+    [
+        ("admin:surveys_city_changelist", "Rotterdam"),
+        ("admin:surveys_membership_changelist", "Mobility"),
+        ("admin:surveys_round_changelist", "Session 1 test round"),
+        ("admin:auth_user_changelist", "root-admin"),
+    ],
+)
+def test_changelist_lists_its_rows(admin_client_, open_round, officer, url_name, shows):
+    response = admin_client_.get(reverse(url_name))
+
+    assert response.status_code == 200
+    assert shows in response.content.decode()

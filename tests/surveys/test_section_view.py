@@ -1,0 +1,420 @@
+"""The section page: show a dimension's questions, save them, refuse bad or stale input."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
+
+from surveys.models import Answer, Response
+from surveys.structure import AnswerValue
+from tests.web import (
+    FAST_HASHERS,
+    attr,
+    bank_of,
+    by_id,
+    find_all,
+    has_attr,
+    html,
+    option,
+    question,
+    save_answers,
+    section_data,
+    text,
+)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+@pytest.fixture
+def bank(open_round):
+    return bank_of(open_round)
+
+
+@pytest.fixture
+def officer_client(client, officer):
+    client.force_login(officer)
+    return client
+
+
+def _url(round_, code):
+    return f"/rounds/{round_.pk}/sections/{code}/"
+
+
+def _answer(response, bank, code):
+    return Answer.objects.get(response=response, question=question(bank, code))
+
+
+def _checked(tree, field):
+    return [
+        attr(i, "value") for i in find_all(tree, "input", name=field) if has_attr(i, "checked")
+    ]
+
+
+def _textarea(tree, field):
+    (area,) = find_all(tree, "textarea", name=field)
+    return text(area)
+
+
+def _errors_of(tree):
+    summary = by_id(tree, "error-summary")
+    return {attr(link, "href"): text(link) for link in find_all(summary, "a")}
+
+
+# --- GET --------------------------------------------------------------------------------------
+
+
+def test_first_visit_creates_the_officers_one_response(officer_client, open_round, officer):
+    officer_client.get(_url(open_round, "strategy"))
+    officer_client.get(_url(open_round, "strategy"))
+
+    response = Response.objects.get(round=open_round, respondent=officer)
+    assert (response.city.slug, response.department, response.status, response.version) == (
+        "rotterdam",
+        "Mobility",
+        "draft",
+        1,
+    )
+    assert Response.objects.filter(round=open_round).count() == 1
+
+
+def test_page_shows_every_question_of_the_dimension_and_the_version(
+    officer_client, open_round, bank
+):
+    section = bank.section("governance")
+
+    page = officer_client.get(_url(open_round, "governance"))
+
+    assert page.status_code == 200
+    body = page.content.decode()
+    for q in section.questions:
+        assert escape(q.text) in body, q.code
+    tree = html(page)
+    codes = [
+        attr(card, "data-question")
+        for card in find_all(tree, "section")
+        if attr(card, "data-question")
+    ]
+    assert codes == [q.code for q in section.questions]
+    (version,) = find_all(tree, "input", name="version")
+    assert (attr(version, "type"), attr(version, "value")) == ("hidden", "1")
+
+
+def test_unknown_section_code_is_not_found(officer_client, open_round):
+    assert officer_client.get(_url(open_round, "no-such-dimension")).status_code == 404
+
+
+# --- Saving -----------------------------------------------------------------------------------
+
+
+def test_save_and_continue_stores_answers_and_goes_to_the_next_section(
+    officer_client, open_round, officer, bank
+):
+    section = bank.section("data-management")
+    inventory = option(bank, "data-inventory", "l3")
+    practices = (option(bank, "data-practices", "lineage"), option(bank, "data-practices", "error-reporting"))
+    values = {
+        inventory.question_id: AnswerValue(
+            option_id=inventory.pk,
+            comment="The register covers 40 datasets.",
+            evidence_url="https://example.org/register",
+        ),
+        practices[0].question_id: AnswerValue(choice_ids=tuple(p.pk for p in practices)),
+    }
+
+    page = officer_client.post(
+        _url(open_round, "data-management"), section_data(section, values, version=1, action="next")
+    )
+
+    assert page.status_code == 302
+    assert page["Location"] == _url(open_round, "infrastructure")
+    response = Response.objects.get(round=open_round, respondent=officer)
+    assert response.version == 2
+    saved = _answer(response, bank, "data-inventory")
+    assert (saved.option_id, saved.comment, saved.evidence_url) == (
+        inventory.pk,
+        "The register covers 40 datasets.",
+        "https://example.org/register",
+    )
+    ticked = _answer(response, bank, "data-practices")
+    assert ticked.option_id is None
+    assert sorted(ticked.choices.values_list("pk", flat=True)) == sorted(p.pk for p in practices)
+    assert Answer.objects.filter(response=response).count() == 2
+
+
+def test_save_and_go_back_goes_to_the_previous_section(officer_client, open_round, bank):
+    section = bank.section("data-management")
+    chosen = option(bank, "data-quality", "l1")
+
+    page = officer_client.post(
+        _url(open_round, "data-management"),
+        section_data(section, {chosen.question_id: AnswerValue(option_id=chosen.pk)}, version=1, action="back"),
+    )
+
+    assert page.status_code == 302
+    assert page["Location"] == _url(open_round, "governance")
+
+
+def test_save_and_continue_on_the_last_section_goes_to_review(officer_client, open_round, bank):
+    last = bank.sections[-1]
+
+    page = officer_client.post(
+        _url(open_round, last.dimension.code), section_data(last, {}, version=1, action="next")
+    )
+
+    assert page["Location"] == f"/rounds/{open_round.pk}/review/"
+
+
+# --- Invalid input ----------------------------------------------------------------------------
+
+
+def _skills_post_with_staff(bank, staff):
+    section = bank.section("skills")
+    literacy = option(bank, "skills-literacy", "l3")
+    data = section_data(
+        section,
+        {literacy.question_id: AnswerValue(option_id=literacy.pk, comment="Two analysts per department.")},
+        version=1,
+        action="next",
+    )
+    data["skills-staff__answer"] = staff
+    return data, literacy
+
+
+def test_number_above_its_maximum_is_refused_with_an_error_summary(
+    officer_client, open_round, officer, bank
+):
+    staff = question(bank, "skills-staff")
+    assert staff.max_value == Decimal("500.00")
+    data, literacy = _skills_post_with_staff(bank, "501")
+
+    page = officer_client.post(_url(open_round, "skills"), data)
+
+    assert page.status_code == 400
+    tree = html(page)
+    message = "Ensure this value is less than or equal to 500.00."
+    label = f"{staff.text} ({staff.unit})" if staff.unit else staff.text
+    assert _errors_of(tree) == {"#div_id_skills-staff__answer": f"{label}: {message}"}
+    assert message in text(by_id(tree, "div_id_skills-staff__answer"))
+
+
+def test_refused_number_keeps_the_other_typed_answers_on_the_page_and_saves_them(
+    officer_client, open_round, officer, bank
+):
+    data, literacy = _skills_post_with_staff(bank, "501")
+
+    page = officer_client.post(_url(open_round, "skills"), data)
+
+    tree = html(page)
+    assert _checked(tree, "skills-literacy__answer") == [str(literacy.pk)]
+    assert _textarea(tree, "skills-literacy__comment") == "Two analysts per department."
+    (staff_input,) = find_all(tree, "input", name="skills-staff__answer")
+    assert attr(staff_input, "value") == "501"
+    response = Response.objects.get(round=open_round, respondent=officer)
+    saved = _answer(response, bank, "skills-literacy")
+    assert (saved.option_id, saved.comment) == (literacy.pk, "Two analysts per department.")
+    assert not Answer.objects.filter(response=response, question__code="skills-staff").exists()
+    # The re-rendered form carries the new version, so correcting and saving again works.
+    (version,) = find_all(tree, "input", name="version")
+    assert attr(version, "value") == str(response.version) == "2"
+
+
+def test_number_below_its_minimum_is_refused(officer_client, open_round, bank):
+    data, _literacy = _skills_post_with_staff(bank, "-1")
+
+    page = officer_client.post(_url(open_round, "skills"), data)
+
+    assert page.status_code == 400
+    assert "Ensure this value is greater than or equal to 0.00." in text(
+        by_id(html(page), "div_id_skills-staff__answer")
+    )
+
+
+def test_malformed_evidence_link_is_a_field_error(officer_client, open_round, officer, bank):
+    section = bank.section("strategy")
+    vision = option(bank, "strategy-vision", "l2")
+    data = section_data(section, {vision.question_id: AnswerValue(option_id=vision.pk)}, version=1)
+    data["strategy-vision__evidence"] = "not a url"
+
+    page = officer_client.post(_url(open_round, "strategy"), data)
+
+    assert page.status_code == 400
+    tree = html(page)
+    assert list(_errors_of(tree)) == ["#div_id_strategy-vision__evidence"]
+    assert "Enter a valid URL." in text(by_id(tree, "div_id_strategy-vision__evidence"))
+    response = Response.objects.get(round=open_round, respondent=officer)
+    assert not Answer.objects.filter(response=response).exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "posted"),
+    [
+        ("strategy-vision__answer", "999999"),
+        ("strategy-vision__answer", "l2"),
+        ("strategy-vision__answer", "OTHER_QUESTION"),
+        ("strategy-written__answer", "-1"),
+    ],
+)
+def test_option_that_is_not_one_of_the_questions_is_a_field_error(
+    officer_client, open_round, officer, bank, field, posted
+):
+    if posted == "OTHER_QUESTION":
+        posted = str(option(bank, "strategy-sponsor", "l2").pk)
+    data = section_data(bank.section("strategy"), {}, version=1)
+    data[field] = posted
+
+    page = officer_client.post(_url(open_round, "strategy"), data)
+
+    assert page.status_code == 400
+    tree = html(page)
+    assert list(_errors_of(tree)) == [f"#div_id_{field}"]
+    assert f"Select a valid choice. {posted} is not one of the available choices." in text(
+        by_id(tree, f"div_id_{field}")
+    )
+    assert not Answer.objects.filter(response__respondent=officer).exists()
+
+
+def test_unknown_practice_in_a_multiple_choice_is_a_field_error(
+    officer_client, open_round, officer, bank
+):
+    data = section_data(bank.section("data-management"), {}, version=1)
+    data["data-practices__answer"] = [str(option(bank, "data-practices", "lineage").pk), "999999"]
+
+    page = officer_client.post(_url(open_round, "data-management"), data)
+
+    assert page.status_code == 400
+    assert "Select a valid choice. 999999 is not one of the available choices." in text(
+        by_id(html(page), "div_id_data-practices__answer")
+    )
+    assert not Answer.objects.filter(response__respondent=officer).exists()
+
+
+def test_nul_character_in_a_comment_is_a_field_error(officer_client, open_round, officer, bank):
+    data = section_data(bank.section("strategy"), {}, version=1)
+    data["strategy-vision__comment"] = "before\x00after"
+
+    page = officer_client.post(_url(open_round, "strategy"), data)
+
+    assert page.status_code == 400
+    tree = html(page)
+    assert list(_errors_of(tree)) == ["#div_id_strategy-vision__comment"]
+    assert "Null characters are not allowed." in text(by_id(tree, "div_id_strategy-vision__comment"))
+    assert not Answer.objects.filter(response__respondent=officer).exists()
+
+
+# --- Conflicts --------------------------------------------------------------------------------
+
+
+def _stale_post(officer_client, open_round, officer, bank):
+    stored = option(bank, "strategy-vision", "l1")
+    typed = option(bank, "strategy-vision", "l4")
+    save_answers(open_round, officer, {stored.question_id: AnswerValue(option_id=stored.pk)})
+    page = officer_client.post(
+        _url(open_round, "strategy"),
+        section_data(
+            bank.section("strategy"), {typed.question_id: AnswerValue(option_id=typed.pk)}, version=1
+        ),
+    )
+    return page, stored, typed
+
+
+def test_save_based_on_an_older_version_is_refused_with_a_conflict(
+    officer_client, open_round, officer, bank
+):
+    page, stored, typed = _stale_post(officer_client, open_round, officer, bank)
+
+    assert page.status_code == 409
+    tree = html(page)
+    assert "Not saved: this response changed in another tab or window" in text(
+        by_id(tree, "conflict-message")
+    )
+    response = Response.objects.get(round=open_round, respondent=officer)
+    assert response.version == 2
+    assert _answer(response, bank, "strategy-vision").option_id == stored.pk
+    # What was typed stays on screen.
+    assert _checked(tree, "strategy-vision__answer") == [str(typed.pk)]
+
+
+def test_saving_again_after_a_conflict_keeps_the_typed_answers(
+    officer_client, open_round, officer, bank
+):
+    page, _stored, typed = _stale_post(officer_client, open_round, officer, bank)
+    (version,) = find_all(html(page), "input", name="version")
+
+    again = officer_client.post(
+        _url(open_round, "strategy"),
+        section_data(
+            bank.section("strategy"),
+            {typed.question_id: AnswerValue(option_id=typed.pk)},
+            version=int(attr(version, "value")),
+        ),
+    )
+
+    assert again.status_code == 302
+    response = Response.objects.get(round=open_round, respondent=officer)
+    assert _answer(response, bank, "strategy-vision").option_id == typed.pk
+
+
+# --- Query counts -----------------------------------------------------------------------------
+
+
+def _count_queries(callable_):
+    with CaptureQueriesContext(connection) as queries:
+        callable_()
+    return len(queries)
+
+
+def test_section_page_runs_the_same_queries_for_the_smallest_and_largest_dimension(
+    officer_client, open_round, officer, bank, django_assert_max_num_queries
+):
+    sections = sorted(bank.sections, key=lambda s: len(s.questions))
+    smallest, largest = sections[0], sections[-1]
+    assert len(smallest.questions) < len(largest.questions)
+    from surveys.demo import demo_values
+
+    save_answers(open_round, officer, demo_values(bank, "rotterdam", "Mobility", 1))
+    officer_client.get(_url(open_round, smallest.dimension.code))  # warm-up: session, caches
+
+    small = _count_queries(lambda: officer_client.get(_url(open_round, smallest.dimension.code)))
+    large = _count_queries(lambda: officer_client.get(_url(open_round, largest.dimension.code)))
+
+    assert small == large
+    with django_assert_max_num_queries(10):
+        officer_client.get(_url(open_round, largest.dimension.code))
+
+
+def test_saving_one_answer_runs_the_same_queries_as_saving_a_whole_section(
+    officer_client, open_round, officer, bank
+):
+    from surveys.demo import demo_values
+
+    section = bank.section("data-management")
+    every = {
+        q.pk: value
+        for q in section.questions
+        if (value := demo_values(bank, "rotterdam", "Mobility", 1).get(q.pk)) is not None
+    }
+    assert len(every) == len(section.questions)
+    one_id = section.questions[0].pk
+    officer_client.get(_url(open_round, "data-management"))  # warm-up: creates the response
+
+    one = _count_queries(
+        lambda: officer_client.post(
+            _url(open_round, "data-management"),
+            section_data(section, {one_id: every[one_id]}, version=1),
+        )
+    )
+    whole = _count_queries(
+        lambda: officer_client.post(
+            _url(open_round, "data-management"), section_data(section, every, version=2)
+        )
+    )
+
+    assert Response.objects.get(respondent=officer).version == 3
+    assert one == whole

@@ -1,0 +1,161 @@
+"""`manage.py seed_demo`: the study's cities, two demo rounds, accounts and invented, scored answers."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from scoring.models import CityDimensionResult, CityResult
+from surveys.models import Answer, City, Membership, Response, Round
+
+pytestmark = pytest.mark.django_db
+
+SESSION_1 = "Session 1 — Data-Driven Government (summer 2021)"
+SESSION_2 = "Session 2 — Insight-Driven Mobility Planning (early 2022)"
+CITIES = ["Antwerp", "Mechelen", "Norfolk", "Rotterdam", "Valenciennes"]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # seed_demo hashes a password per account; the default hasher would take seconds here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _seed(*args: str) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def seeded(banks) -> str:
+    return _seed()
+
+
+def _counts() -> dict[str, int]:
+    return {
+        "users": get_user_model().objects.count(),
+        "groups": Group.objects.count(),
+        "cities": City.objects.count(),
+        "memberships": Membership.objects.count(),
+        "rounds": Round.objects.count(),
+        "responses": Response.objects.count(),
+        "answers": Answer.objects.count(),
+        "city results": CityResult.objects.count(),
+        "city dimension results": CityDimensionResult.objects.count(),
+    }
+
+
+def _round_1_scores() -> dict[tuple[str, str], float | None]:
+    results = CityDimensionResult.objects.filter(city_result__round__title=SESSION_1)
+    overall = CityResult.objects.filter(round__title=SESSION_1)
+    return {
+        **{
+            (row.city_result.city.slug, row.dimension.code): row.score
+            for row in results.select_related("city_result__city", "dimension")
+        },
+        **{(row.city.slug, "overall"): row.overall_score for row in overall.select_related("city")},
+    }
+
+
+def test_seed_reports_the_submitted_responses_per_round(seeded):
+    assert seeded == (
+        f"{SESSION_1}: 14 demo responses submitted\n"
+        f"{SESSION_2}: 9 demo responses submitted\n"
+        "Demo data ready.\n"
+    )
+
+
+def test_seed_creates_the_five_study_cities(seeded):
+    assert list(City.objects.order_by("name").values_list("name", flat=True)) == CITIES
+
+
+def test_seed_creates_two_demo_rounds_with_all_five_cities(seeded):
+    rounds = Round.objects.order_by("opens_on")
+
+    assert [(r.title, r.questionnaire.key, r.is_demo) for r in rounds] == [
+        (SESSION_1, "data-driven-government", True),
+        (SESSION_2, "insight-driven-mobility", True),
+    ]
+    for round_ in rounds:
+        assert sorted(round_.cities.values_list("name", flat=True)) == CITIES
+    assert [r.status for r in rounds] == ["closed", "open"]
+
+
+def test_seed_creates_a_facilitator_with_the_facilitate_round_permission(seeded):
+    facilitator = get_user_model().objects.get(username="facilitator")
+
+    assert list(facilitator.groups.values_list("name", flat=True)) == ["POLIS facilitators"]
+    assert facilitator.has_perm("surveys.facilitate_round")
+    assert not hasattr(facilitator, "membership")
+
+
+def test_seed_creates_two_or_three_officers_per_city(seeded):
+    officers = {
+        name: Membership.objects.filter(city__name=name).count() for name in CITIES
+    }
+
+    assert officers == {"Antwerp": 3, "Mechelen": 2, "Norfolk": 3, "Rotterdam": 3, "Valenciennes": 3}
+
+
+def test_every_city_has_a_result_in_round_1(seeded):
+    results = CityResult.objects.filter(round__title=SESSION_1).select_related("city")
+
+    assert {result.city.name: result.responses for result in results} == {
+        "Antwerp": 3,
+        "Mechelen": 2,
+        "Norfolk": 3,
+        "Rotterdam": 3,
+        "Valenciennes": 3,
+    }
+    assert all(0 <= result.overall_score <= 100 for result in results)
+    assert {result.overall_stage for result in results} <= {1, 2, 3, 4, 5}
+
+
+def test_demo_results_show_at_least_one_silo(seeded):
+    silos = CityDimensionResult.objects.filter(city_result__round__is_demo=True, silo=True)
+
+    assert silos.count() >= 1
+
+
+def test_seeding_again_changes_no_counts(seeded):
+    before = _counts()
+
+    output = _seed()
+
+    assert output == "Demo data ready.\n"
+    assert _counts() == before
+
+
+def test_reseeding_after_deleting_the_rounds_gives_the_same_round_1_scores(seeded):
+    before = _round_1_scores()
+    Response.objects.filter(round__is_demo=True).delete()
+    Round.objects.filter(is_demo=True).delete()
+
+    _seed()
+
+    assert len(before) == 5 * 8
+    assert _round_1_scores() == before
+
+
+def test_synthetic_cities_option_adds_demo_cities_with_their_officers(seeded):
+    _seed("--cities", "3", "--officers", "2")
+
+    synthetic = City.objects.filter(name__startswith="Demo city").order_by("name")
+    assert list(synthetic.values_list("name", "slug")) == [
+        ("Demo city 001", "demo-city-001"),
+        ("Demo city 002", "demo-city-002"),
+        ("Demo city 003", "demo-city-003"),
+    ]
+    assert [city.memberships.count() for city in synthetic] == [2, 2, 2]
+    assert list(
+        Membership.objects.filter(city__slug="demo-city-001")
+        .order_by("user__username")
+        .values_list("user__username", flat=True)
+    ) == ["demo-city-001-officer-1", "demo-city-001-officer-2"]
+    for round_ in Round.objects.filter(is_demo=True):
+        assert set(synthetic) <= set(round_.cities.all())
