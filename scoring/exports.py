@@ -225,7 +225,8 @@ def xlsx_file(sheet_title: str, header: Iterable[str], rows: Iterable[Iterable[A
     sheet.append(list(header))
     for row in rows:
         sheet.append([_xlsx_safe(neutralise(value)) for value in row])
-    handle = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
+    # Not a context manager: FileResponse closes the file once it has been sent.
+    handle = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115
     workbook.save(handle)
     handle.seek(0)
     return handle
