@@ -99,7 +99,9 @@ def test_no_project_file_mentions_another_database_backend():
     files = [
         path
         for name in PROJECT_PATHS
-        for path in ([BASE_DIR / name] if (BASE_DIR / name).is_file() else (BASE_DIR / name).rglob("*"))
+        for path in (
+            [BASE_DIR / name] if (BASE_DIR / name).is_file() else (BASE_DIR / name).rglob("*")
+        )
         if path.is_file() and "__pycache__" not in path.parts and path.resolve() != this_file
     ]
     offenders = [

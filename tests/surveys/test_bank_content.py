@@ -84,9 +84,7 @@ def test_every_dimension_has_a_skill_and_a_tool_for_stages_2_to_5(path):
         for dimension in _bank(path).dimensions
         for stage in range(2, 6)
         for kind in ("skill", "tool")
-        if not any(
-            rec.stage == stage and rec.kind == kind for rec in dimension.recommendations
-        )
+        if not any(rec.stage == stage and rec.kind == kind for rec in dimension.recommendations)
     ]
     assert missing == []
 
@@ -136,4 +134,3 @@ def test_session_2_questions_ask_about_shared_mobility_specifics(word):
         for question in _bank(SESSION_2).questions()
     )
     assert re.search(rf"\b{word}\b", wording)
-

@@ -24,7 +24,10 @@ def _scale(code: str, **fields: Any) -> dict[str, Any]:
         "text": f"How mature is {code}?",
         "help": "Note one example.",
         "options": [
-            *({"code": f"l{level}", "level": level, "label": f"Level {level}"} for level in range(5)),
+            *(
+                {"code": f"l{level}", "level": level, "label": f"Level {level}"}
+                for level in range(5)
+            ),
             {"code": "dont-know", "special": "dont_know", "label": "Don't know"},
         ],
         **fields,
@@ -244,7 +247,9 @@ def test_stages_not_ascending_are_rejected(tmp_path):
     data["stages"][1]["min_score"], data["stages"][2]["min_score"] = 45, 20
     path = _write(tmp_path, data)
 
-    _assert_nothing_loaded(path, problems=[f"{path}: stage 3: min_score 20 must be above stage 2's 45"])
+    _assert_nothing_loaded(
+        path, problems=[f"{path}: stage 3: min_score 20 must be above stage 2's 45"]
+    )
 
 
 def test_invalid_yaml_is_rejected(tmp_path):
@@ -338,4 +343,3 @@ def test_draft_of_the_same_version_is_replaced(tmp_path):
             "code", flat=True
         )
     ) == ["q1", "q2", "q3"]
-

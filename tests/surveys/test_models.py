@@ -35,7 +35,9 @@ def question(questionnaire):
 
 @pytest.fixture
 def response(open_round, officer):
-    return factories.ResponseFactory(round=open_round, city=open_round.cities.get(slug="rotterdam"), respondent=officer)
+    return factories.ResponseFactory(
+        round=open_round, city=open_round.cities.get(slug="rotterdam"), respondent=officer
+    )
 
 
 def _constraint_name(error: pytest.ExceptionInfo[IntegrityError]) -> str:
@@ -50,7 +52,9 @@ def test_questionnaire_key_and_version_are_unique(questionnaire):
 
 def test_same_key_with_next_version_is_accepted(questionnaire):
     second = Questionnaire.objects.create(key="model-test", version=2, title="Next version")
-    assert list(Questionnaire.objects.filter(key="model-test").values_list("version", flat=True)) == [
+    assert list(
+        Questionnaire.objects.filter(key="model-test").values_list("version", flat=True)
+    ) == [
         2,
         1,
     ]

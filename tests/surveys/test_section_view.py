@@ -383,7 +383,6 @@ def test_section_page_runs_the_same_queries_for_the_smallest_and_largest_dimensi
     small = _count_queries(lambda: officer_client.get(_url(open_round, smallest.dimension.code)))
     large = _count_queries(lambda: officer_client.get(_url(open_round, largest.dimension.code)))
 
-    print("section GET queries", small, large)
     assert small == large
     with django_assert_max_num_queries(10):
         officer_client.get(_url(open_round, largest.dimension.code))
@@ -415,5 +414,5 @@ def test_saving_one_answer_runs_the_same_queries_as_saving_a_whole_section(
     )
 
     assert Response.objects.get(respondent=officer).version == 3
-    print("save queries", one, whole)
+    # Either way: lock, upsert, clear emptied answers or write practices, bump the version.
     assert one == whole

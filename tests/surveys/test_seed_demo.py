@@ -95,11 +95,15 @@ def test_seed_creates_a_facilitator_with_the_facilitate_round_permission(seeded)
 
 
 def test_seed_creates_two_or_three_officers_per_city(seeded):
-    officers = {
-        name: Membership.objects.filter(city__name=name).count() for name in CITIES
-    }
+    officers = {name: Membership.objects.filter(city__name=name).count() for name in CITIES}
 
-    assert officers == {"Antwerp": 3, "Mechelen": 2, "Norfolk": 3, "Rotterdam": 3, "Valenciennes": 3}
+    assert officers == {
+        "Antwerp": 3,
+        "Mechelen": 2,
+        "Norfolk": 3,
+        "Rotterdam": 3,
+        "Valenciennes": 3,
+    }
 
 
 def test_every_city_has_a_result_in_round_1(seeded):
