@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -79,6 +80,9 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
+    "csp",
+    "simple_history",
     "surveys",
     "scoring",
 ]
@@ -94,7 +98,39 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised during login into its response.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "polis_assess.auth.ThrottlingBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lock a username + IP pair after repeated failures; the same account still works elsewhere.
+AXES_FAILURE_LIMIT = _env_int("POLIS_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=_env_int("POLIS_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = 1 if _env_bool("DJANGO_BEHIND_PROXY", False) else None
+
+# Scripts only from our own origin; plotly and Bootstrap set inline styles, so styles may.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 ROOT_URLCONF = "polis_assess.urls"
 WSGI_APPLICATION = "polis_assess.wsgi.application"
@@ -142,8 +178,17 @@ else:
         "OPTIONS": {"pgdata": str(EMBEDDED_PGDATA)},
     }
 _db["ATOMIC_REQUESTS"] = False
+# One test database per test process, so two test runs on one server never collide.
+_db["TEST"] = {"NAME": f"test_{_db['NAME']}_{os.getpid()}"}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Argon2 would need another native package; PBKDF2 at Django's current iteration count is the
+# strong default, and older hashes are upgraded on login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -236,3 +281,6 @@ LOGGING = {
 
 # Demo accounts created by `manage.py seed_demo` share this password (development only).
 DEMO_PASSWORD = _env_str("POLIS_DEMO_PASSWORD", "polis-demo-2021")
+
+# Retention of sessions and log-in records (`manage.py prune_personal_data`).
+PERSONAL_DATA_RETENTION_DAYS = _env_int("POLIS_RETENTION_DAYS", 90)

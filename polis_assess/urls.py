@@ -9,6 +9,7 @@ from polis_assess import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    path("account/my-data.json", views.my_data, name="my_data"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from surveys.privacy import personal_data_export
 from surveys.selectors import rounds_for_user
 
 
@@ -24,3 +25,12 @@ def health(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_safe
+def my_data(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's own data as a JSON download (GDPR access and portability)."""
+    response = JsonResponse(personal_data_export(request.user), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="polis-assess-my-data.json"'
+    return response

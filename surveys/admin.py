@@ -11,11 +11,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from surveys.banks.spec import BankInvalid
 from surveys.banks.store import questionnaire_new_draft, questionnaire_publish
 from surveys.models import (
     Answer,
+    AnswerChange,
     City,
     Dimension,
     Membership,
@@ -84,7 +86,7 @@ class DimensionInline(DraftOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(Questionnaire)
-class QuestionnaireAdmin(DraftOnlyMixin, admin.ModelAdmin):
+class QuestionnaireAdmin(DraftOnlyMixin, SimpleHistoryAdmin):
     list_display = ["title", "key", "version", "status", "published_at"]
     list_filter = ["status", "key"]
     search_fields = ["title", "key"]
@@ -151,7 +153,7 @@ class RecommendationInline(DraftOnlyInlineMixin, admin.StackedInline):
 
 
 @admin.register(Dimension)
-class DimensionAdmin(DraftOnlyMixin, admin.ModelAdmin):
+class DimensionAdmin(DraftOnlyMixin, SimpleHistoryAdmin):
     list_display = ["title", "code", "questionnaire", "position", "weight"]
     list_filter = ["questionnaire"]
     search_fields = ["title", "code"]
@@ -170,7 +172,7 @@ class OptionInline(DraftOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(DraftOnlyMixin, admin.ModelAdmin):
+class QuestionAdmin(DraftOnlyMixin, SimpleHistoryAdmin):
     list_display = ["code", "text", "kind", "dimension", "required", "weight"]
     list_filter = ["kind", "dimension__questionnaire"]
     search_fields = ["code", "text"]
@@ -222,6 +224,18 @@ class AnswerInline(admin.TabularInline):
         return False
 
 
+class AnswerChangeInline(admin.TabularInline):
+    model = AnswerChange
+    extra = 0
+    fields = ["question", "changed_by", "changed_at", "old_value", "new_value"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = _("answer history")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Response)
 class ResponseAdmin(admin.ModelAdmin):
     list_display = ["round", "city", "department", "respondent", "status", "updated_at"]
@@ -236,4 +250,7 @@ class ResponseAdmin(admin.ModelAdmin):
         "reopened_at",
         "reopened_by",
     ]
-    inlines = [AnswerInline]
+    inlines = [AnswerInline, AnswerChangeInline]
+
+
+from surveys import users_admin  # noqa: E402,F401  (registers the user admin with erasure)

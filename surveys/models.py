@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 # --- Question banks -------------------------------------------------------------------------
 
@@ -27,6 +28,8 @@ class Questionnaire(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["key", "-version"]
@@ -63,6 +66,8 @@ class Stage(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["questionnaire", "level"]
         constraints = [
@@ -88,6 +93,8 @@ class Dimension(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2, default=1)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["questionnaire", "position", "id"]
@@ -135,6 +142,8 @@ class Question(models.Model):
         related_name="dependent_questions",
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["dimension__position", "position", "id"]
         constraints = [
@@ -176,6 +185,8 @@ class Option(models.Model):
         _("special meaning"), max_length=20, choices=Special.choices, default="", blank=True
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["question", "position", "id"]
         constraints = [
@@ -215,6 +226,8 @@ class Recommendation(models.Model):
     position = models.PositiveIntegerField(_("position"), default=0)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["dimension", "stage_level", "position", "id"]
@@ -408,3 +421,25 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response_id}/{self.question_id}"
+
+
+class AnswerChange(models.Model):
+    """One change to one answer: who, when, and the value before and after (audit history)."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="changes")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    # Snapshots of the typed value ({"option", "choices", "number", "text", "comment",
+    # "evidence_url"}); a snapshot, not the answer's storage, so JSON is the honest shape.
+    old_value = models.JSONField(_("before"), null=True)
+    new_value = models.JSONField(_("after"), null=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["response", "question"])]
+
+    def __str__(self) -> str:
+        return f"{self.response_id}/{self.question_id} at {self.changed_at:%Y-%m-%d %H:%M}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from scoring.services import response_score_discard, response_score_store
 from surveys.answers import answers_load
-from surveys.models import Answer, Membership, Response, Round
+from surveys.models import Answer, AnswerChange, Membership, Response, Round
 from surveys.structure import AnswerValue, Bank, Progress, bank_for, progress_for
 
 
@@ -77,6 +78,8 @@ def answers_save(
     if locked.version != expected_version:
         raise StaleResponse(locked)
     now = timezone.now()
+    before = answers_load(locked)
+    _record_changes(locked, before, values, by, now)
     kept = {qid: value for qid, value in values.items() if not value.is_empty}
     cleared = [qid for qid, value in values.items() if value.is_empty]
     if cleared:
@@ -111,6 +114,33 @@ def answers_save(
     locked.updated_at = now
     locked.save(update_fields=["version", "updated_at"])
     return SaveResult(response=locked, saved=len(values))
+
+
+def _record_changes(
+    response: Response,
+    before: Mapping[int, AnswerValue],
+    after: Mapping[int, AnswerValue],
+    by: AbstractBaseUser,
+    now: datetime,
+) -> None:
+    """Write one history row per answer whose value actually changed (one query)."""
+    changes = []
+    for question_id, value in after.items():
+        old = before.get(question_id)
+        old_snapshot = None if old is None or old.is_empty else old.snapshot()
+        new_snapshot = None if value.is_empty else value.snapshot()
+        if old_snapshot != new_snapshot:
+            changes.append(
+                AnswerChange(
+                    response=response,
+                    question_id=question_id,
+                    changed_by=by,
+                    changed_at=now,
+                    old_value=old_snapshot,
+                    new_value=new_snapshot,
+                )
+            )
+    AnswerChange.objects.bulk_create(changes)
 
 
 @transaction.atomic

@@ -116,6 +116,16 @@ class AnswerValue:
             and not self.evidence_url
         )
 
+    def snapshot(self) -> dict[str, object]:
+        return {
+            "option": self.option_id,
+            "choices": list(self.choice_ids),
+            "number": None if self.number is None else str(self.number),
+            "text": self.text,
+            "comment": self.comment,
+            "evidence_url": self.evidence_url,
+        }
+
     def chose(self, option_id: int) -> bool:
         return self.option_id == option_id or option_id in self.choice_ids
 

@@ -31,6 +31,12 @@ def _ensure_banks() -> dict[str, Questionnaire]:
     return published
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The production hasher is slow on purpose; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     # The real banks are loaded once; every test's transaction rolls back on top of them.

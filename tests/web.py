@@ -94,8 +94,8 @@ def walk(node: Element) -> Iterator[Element]:
 
 
 def find_all(node: Element, tag: str | None = None, **attrs: str) -> list[Element]:
-    """Descendant elements with the tag name and attribute values given (``data_x`` → ``data-x``)."""
-    wanted = {key.replace("_", "-"): value for key, value in attrs.items()}
+    """Descendants with the tag and exact attribute values (``class_`` → class, ``data_x`` → data-x)."""
+    wanted = {key.rstrip("_").replace("_", "-"): value for key, value in attrs.items()}
     return [
         element
         for element in walk(node)

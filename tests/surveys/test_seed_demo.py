@@ -5,6 +5,8 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
+import yaml
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -17,6 +19,12 @@ pytestmark = pytest.mark.django_db
 SESSION_1 = "Session 1 — Data-Driven Government (summer 2021)"
 SESSION_2 = "Session 2 — Insight-Driven Mobility Planning (early 2022)"
 CITIES = ["Antwerp", "Mechelen", "Norfolk", "Rotterdam", "Valenciennes"]
+FIXTURE_ROUNDS = yaml.safe_load(
+    (settings.BASE_DIR / "fixtures" / "cities.yaml").read_text(encoding="utf-8")
+)["rounds"]
+# Closed rounds: all 14 officers submitted. The open round: the four urban planners have not
+# started and Mechelen's IT officer is halfway, so 9 submitted.
+SUBMITTED = {"closed": 14, "open": 9}
 
 
 @pytest.fixture(autouse=True)
@@ -63,10 +71,14 @@ def _round_1_scores() -> dict[tuple[str, str], float | None]:
 
 
 def test_seed_reports_the_submitted_responses_per_round(seeded):
-    assert seeded == (
-        f"{SESSION_1}: 14 demo responses submitted\n"
-        f"{SESSION_2}: 9 demo responses submitted\n"
-        "Demo data ready.\n"
+    assert seeded == "".join(
+        [
+            *(
+                f"{entry['title']}: {SUBMITTED[entry['status']]} demo responses submitted\n"
+                for entry in FIXTURE_ROUNDS
+            ),
+            "Demo data ready.\n",
+        ]
     )
 
 
@@ -74,16 +86,22 @@ def test_seed_creates_the_five_study_cities(seeded):
     assert list(City.objects.order_by("name").values_list("name", flat=True)) == CITIES
 
 
-def test_seed_creates_two_demo_rounds_with_all_five_cities(seeded):
-    rounds = Round.objects.order_by("opens_on")
+def test_seed_creates_the_fixture_rounds_as_demo_rounds(seeded):
+    rounds = Round.objects.order_by("opens_on").select_related("questionnaire")
 
-    assert [(r.title, r.questionnaire.key, r.is_demo) for r in rounds] == [
-        (SESSION_1, "data-driven-government", True),
-        (SESSION_2, "insight-driven-mobility", True),
+    assert [(r.title, r.questionnaire.key, r.status, r.is_demo) for r in rounds] == [
+        (entry["title"], entry["questionnaire"], entry["status"], True) for entry in FIXTURE_ROUNDS
     ]
-    for round_ in rounds:
-        assert sorted(round_.cities.values_list("name", flat=True)) == CITIES
-    assert [r.status for r in rounds] == ["closed", "open"]
+    assert [r.title for r in rounds][:2] == [SESSION_1, SESSION_2]
+
+
+def test_every_demo_round_includes_all_five_cities(seeded):
+    cities = {
+        round_.title: sorted(round_.cities.values_list("name", flat=True))
+        for round_ in Round.objects.all()
+    }
+
+    assert cities == {entry["title"]: CITIES for entry in FIXTURE_ROUNDS}
 
 
 def test_seed_creates_a_facilitator_with_the_facilitate_round_permission(seeded):

@@ -1,0 +1,302 @@
+"""Who may open which page: every URL of the apps, tried as every role, for one city's objects.
+
+A new URL in surveys.urls or scoring.urls fails ``test_every_url_has_an_access_rule`` until it
+gets an entry in ``ACCESS`` below, so no page goes without an access test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from django.urls import reverse
+
+from scoring import urls as scoring_urls
+from scoring.models import CityResult, ResponseResult
+from surveys import urls as surveys_urls
+from surveys.demo import demo_values
+from surveys.models import Answer, Response
+from surveys.structure import AnswerValue
+from tests import factories
+from tests.web import FAST_HASHERS, bank_of, option, section_data, submit_answers
+
+ROLE_FIXTURES = {
+    "owner": "officer",
+    "colleague": "colleague",
+    "foreign": "foreign_officer",
+    "facilitator": "facilitator",
+    "admin": "admin_user_",
+}
+
+
+@dataclass(frozen=True)
+class World:
+    """A round only ``city`` takes part in, with the officer's submitted, scored response."""
+
+    round: Any
+    city: Any
+    response: Any
+    bank: Any
+
+
+@dataclass(frozen=True)
+class Rule:
+    kwargs: Callable[[World], dict[str, Any]]
+    missing: Callable[[World], dict[str, Any]]
+    expect: dict[str, dict[str, int]]  # method → role → status
+    data: Callable[[World], dict[str, Any]] = lambda world: {}
+
+
+def _round(world):
+    return {"round_id": world.round.pk}
+
+
+def _no_round(world):
+    return {"round_id": world.round.pk + 10_000}
+
+
+def _section(world):
+    return {"round_id": world.round.pk, "code": "strategy"}
+
+
+def _no_section_round(world):
+    return {"round_id": world.round.pk + 10_000, "code": "strategy"}
+
+
+def _city(world):
+    return {"round_id": world.round.pk, "city_slug": world.city.slug}
+
+
+def _no_city_round(world):
+    return {"round_id": world.round.pk + 10_000, "city_slug": world.city.slug}
+
+
+def _answer_data(world):
+    vision = option(world.bank, "strategy-vision", "l0")
+    return section_data(
+        world.bank.section("strategy"),
+        {vision.question_id: AnswerValue(option_id=vision.pk, comment="posted by someone")},
+        version=1,
+    )
+
+
+QUESTIONNAIRE_ONLY = {"foreign": 404, "facilitator": 404, "admin": 404}
+RESULTS = {"owner": 200, "colleague": 200, "foreign": 404, "facilitator": 200, "admin": 200}
+FACILITATORS = {"owner": 404, "colleague": 404, "foreign": 404, "facilitator": 200, "admin": 200}
+
+ACCESS: dict[str, Rule] = {
+    "surveys:resume": Rule(
+        _round, _no_round, {"GET": {"owner": 302, "colleague": 302, **QUESTIONNAIRE_ONLY}}
+    ),
+    "surveys:section": Rule(
+        _section,
+        _no_section_round,
+        {
+            # The owner's response is submitted: the page shows it read-only.
+            "GET": {"owner": 200, "colleague": 200, **QUESTIONNAIRE_ONLY},
+            "POST": {"owner": 200, "colleague": 302, **QUESTIONNAIRE_ONLY},
+        },
+        data=_answer_data,
+    ),
+    "surveys:autosave": Rule(
+        lambda world: {"round_id": world.round.pk, "code": "strategy"},
+        _no_section_round,
+        {"POST": {"owner": 409, "colleague": 200, **QUESTIONNAIRE_ONLY}},
+        data=_answer_data,
+    ),
+    "surveys:review": Rule(
+        _round, _no_round, {"GET": {"owner": 200, "colleague": 200, **QUESTIONNAIRE_ONLY}}
+    ),
+    "surveys:submit": Rule(
+        _round, _no_round, {"POST": {"owner": 302, "colleague": 302, **QUESTIONNAIRE_ONLY}}
+    ),
+    "surveys:reopen": Rule(
+        lambda world: {"response_id": world.response.pk},
+        lambda world: {"response_id": world.response.pk + 10_000},
+        {"POST": {**FACILITATORS, "facilitator": 302, "admin": 302}},
+    ),
+    "scoring:city_results": Rule(_city, _no_city_round, {"GET": RESULTS}),
+    "scoring:city_results_json": Rule(_city, _no_city_round, {"GET": RESULTS}),
+    "scoring:dashboard": Rule(_round, _no_round, {"GET": FACILITATORS}),
+    "scoring:tracker": Rule(_round, _no_round, {"GET": FACILITATORS}),
+    "scoring:round_status": Rule(
+        _round,
+        _no_round,
+        {"POST": {**FACILITATORS, "facilitator": 302, "admin": 302}},
+        data=lambda world: {"status": "open"},
+    ),
+    "scoring:export": Rule(
+        lambda world: {"round_id": world.round.pk, "kind": "answers", "file_format": "csv"},
+        lambda world: {"round_id": world.round.pk + 10_000, "kind": "answers", "file_format": "csv"},
+        {"GET": FACILITATORS},
+    ),
+    "scoring:city_report": Rule(_city, _no_city_round, {"GET": RESULTS}),
+    "scoring:city_report_pdf": Rule(_city, _no_city_round, {"GET": RESULTS}),
+    "scoring:round_results_json": Rule(_round, _no_round, {"GET": RESULTS}),
+}
+
+# Only these requests may change the owner's response (reopening is what they are for).
+CHANGES_OWNER = {("surveys:reopen", "facilitator"), ("surveys:reopen", "admin")}
+
+
+def _cases(roles=None):
+    return [
+        pytest.param(name, method, role, status, id=f"{name}-{method}-{role}")
+        for name, rule in ACCESS.items()
+        for method, statuses in rule.expect.items()
+        for role, status in statuses.items()
+        if roles is None or role in roles
+    ]
+
+
+def _requests():
+    return [
+        pytest.param(name, method, id=f"{name}-{method}")
+        for name, rule in ACCESS.items()
+        for method in rule.expect
+    ]
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+@pytest.fixture
+def world(ddg, city, other_city, officer):
+    round_ = factories.RoundFactory(questionnaire=ddg, title="Rotterdam only")
+    round_.cities.add(city)
+    bank = bank_of(round_)
+    response = submit_answers(round_, officer, demo_values(bank, city.slug, "Mobility", 1))
+    return World(round=round_, city=city, response=response, bank=bank)
+
+
+def _snapshot():
+    return {
+        "responses": sorted(
+            Response.objects.values_list("pk", "respondent_id", "status", "version", "submitted_at")
+        ),
+        "answers": sorted(
+            Answer.objects.values_list("pk", "response_id", "option_id", "comment", "updated_at")
+        ),
+        "response_results": ResponseResult.objects.count(),
+        "city_results": sorted(CityResult.objects.values_list("pk", "responses")),
+    }
+
+
+def _owner_snapshot(world):
+    response = Response.objects.get(pk=world.response.pk)
+    answers = sorted(
+        Answer.objects.filter(response=response).values_list("pk", "option_id", "comment")
+    )
+    return (response.status, response.version, response.submitted_at, answers)
+
+
+def _request(client, method, name, kwargs, data):
+    url = reverse(name, kwargs=kwargs)
+    if method == "GET":
+        return client.get(url)
+    return client.post(url, data)
+
+
+def test_every_url_has_an_access_rule():
+    names = {
+        f"{module.app_name}:{pattern.name}"
+        for module in (surveys_urls, scoring_urls)
+        for pattern in module.urlpatterns
+    }
+
+    assert set(ACCESS) == names
+
+
+@pytest.mark.parametrize(("name", "method"), _requests())
+def test_anonymous_visitors_are_sent_to_the_login_page(client, world, name, method):
+    rule = ACCESS[name]
+    before = _snapshot()
+
+    result = _request(client, method, name, rule.kwargs(world), rule.data(world))
+
+    assert result.status_code == 302
+    assert result["Location"] == f"/accounts/login/?next={quote(reverse(name, kwargs=rule.kwargs(world)))}"
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize(("name", "method", "role", "status"), _cases())
+def test_each_role_gets_only_what_it_may_see(
+    request, client, world, name, method, role, status
+):
+    rule = ACCESS[name]
+    client.force_login(request.getfixturevalue(ROLE_FIXTURES[role]))
+    before, owner_before = _snapshot(), _owner_snapshot(world)
+
+    result = _request(client, method, name, rule.kwargs(world), rule.data(world))
+
+    assert result.status_code == status
+    if status == 404:
+        assert _snapshot() == before
+    elif (name, role) not in CHANGES_OWNER:
+        assert _owner_snapshot(world) == owner_before
+
+
+@pytest.mark.parametrize(("name", "method"), _requests())
+def test_another_citys_object_is_as_unknown_as_a_missing_one(
+    client, world, foreign_officer, name, method
+):
+    rule = ACCESS[name]
+    client.force_login(foreign_officer)
+
+    foreign = _request(client, method, name, rule.kwargs(world), rule.data(world))
+    missing = _request(client, method, name, rule.missing(world), rule.data(world))
+
+    assert (foreign.status_code, missing.status_code) == (404, 404)
+    assert foreign.content == missing.content
+
+
+def test_reopen_by_a_facilitator_returns_the_response_to_draft(client, world, facilitator):
+    client.force_login(facilitator)
+
+    client.post(reverse("surveys:reopen", kwargs={"response_id": world.response.pk}))
+
+    response = Response.objects.get(pk=world.response.pk)
+    assert (response.status, response.reopened_by) == ("draft", facilitator)
+    assert not ResponseResult.objects.filter(response=response).exists()
+
+
+def test_colleague_sees_their_own_new_response_not_the_owners(client, world, colleague):
+    client.force_login(colleague)
+    owner_comment = "Visible only to the owner."
+    Answer.objects.filter(response=world.response).update(comment=owner_comment)
+
+    page = client.get(reverse("surveys:section", kwargs=_section(world)))
+
+    assert page.status_code == 200
+    assert owner_comment not in page.content.decode()
+    assert 'name="version" value="1"' in page.content.decode()
+    own = Response.objects.get(round=world.round, respondent=colleague)
+    assert (own.department, own.status) == ("IT and data", "draft")
+
+
+def test_colleague_post_saves_into_their_own_response_only(client, world, colleague):
+    client.force_login(colleague)
+    owner_before = _owner_snapshot(world)
+
+    client.post(reverse("surveys:section", kwargs=_section(world)), _answer_data(world))
+
+    own = Response.objects.get(round=world.round, respondent=colleague)
+    assert list(Answer.objects.filter(response=own).values_list("comment", flat=True)) == [
+        "posted by someone"
+    ]
+    assert _owner_snapshot(world) == owner_before
+
+
+@pytest.mark.parametrize("role", ["facilitator", "admin"])
+def test_staff_without_a_city_have_no_questionnaire_response(request, client, world, role):
+    client.force_login(request.getfixturevalue(ROLE_FIXTURES[role]))
+
+    page = client.get(reverse("surveys:section", kwargs=_section(world)))
+
+    assert page.status_code == 404
+    assert Response.objects.filter(round=world.round).count() == 1
