@@ -33,7 +33,7 @@ test: install  ## run the whole test suite (browser tests included when Chromium
 	$(PY) -m pytest -q
 
 check: install lint migrations-check  ## lint, format check, types, migrations, tests
-	$(BIN)/mypy .
+	DJANGO_DEBUG=true $(BIN)/mypy .
 	$(PY) -m pytest -q
 
 lint: install

@@ -26,7 +26,7 @@ class PlotlyFinder(BaseFinder):
     def check(self, **kwargs: Any) -> list[Any]:
         return []
 
-    def find(self, path: str, find_all: bool = False, **kwargs: Any) -> str | list[str]:
+    def find(self, path: str, find_all: bool = False, **kwargs: Any) -> Any:
         if path == f"{PREFIX}/{PLOTLY_JS}":
             match = self.storage.path(PLOTLY_JS)
             return [match] if find_all else match

@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from surveys.privacy import personal_data_export
-from surveys.selectors import rounds_for_user
+from surveys.selectors import rounds_for_user, signed_in
 
 
 @require_safe
@@ -31,6 +31,8 @@ def health(request: HttpRequest) -> HttpResponse:
 @require_safe
 def my_data(request: HttpRequest) -> HttpResponse:
     """The signed-in person's own data as a JSON download (GDPR access and portability)."""
-    response = JsonResponse(personal_data_export(request.user), json_dumps_params={"indent": 2})
+    response = JsonResponse(
+        personal_data_export(signed_in(request)), json_dumps_params={"indent": 2}
+    )
     response["Content-Disposition"] = 'attachment; filename="polis-assess-my-data.json"'
     return response

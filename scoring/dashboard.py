@@ -137,7 +137,7 @@ def dashboard_for(round: Round, query: QueryDict) -> Dashboard:
     rows = _sorted(rows, filters.sort, [s.dimension.code for s in sections])
     medians = []
     for index in range(len(sections)):
-        scores = [row.cells[index].score for row in rows if row.cells[index].score is not None]
+        scores = [score for row in rows if (score := row.cells[index].score) is not None]
         medians.append(median(scores) if scores else None)
     return Dashboard(
         round=round,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from scoring.exports import EXPORTS, csv_stream, xlsx_file
 from scoring.selectors import round_for_facilitator
 from scoring.tracker import tracker_for
 from surveys.models import Round
+from surveys.selectors import signed_in
 from surveys.services import round_set_status
 
 
@@ -36,7 +38,7 @@ def round_status(request: HttpRequest, round_id: int) -> HttpResponse:
     status = request.POST.get("status", "")
     if status not in Round.Status.values:
         return HttpResponse(_("Unknown round status."), status=400, content_type="text/plain")
-    round_set_status(round=round_, status=status, by=request.user)
+    round_set_status(round=round_, status=status, by=signed_in(request))
     if status == Round.Status.OPEN:
         messages.success(request, _("The round is open: officers can change their draft answers."))
     else:
@@ -45,7 +47,7 @@ def round_status(request: HttpRequest, round_id: int) -> HttpResponse:
 
 
 @require_safe
-def export(request: HttpRequest, round_id: int, kind: str, file_format: str) -> HttpResponse:
+def export(request: HttpRequest, round_id: int, kind: str, file_format: str) -> HttpResponseBase:
     """Answers or scores of a round as CSV (streamed) or XLSX."""
     round_ = round_for_facilitator(request.user, round_id)
     if kind not in EXPORTS or file_format not in ("csv", "xlsx"):

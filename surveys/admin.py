@@ -216,7 +216,7 @@ class RoundAdmin(admin.ModelAdmin):
 class AnswerInline(admin.TabularInline):
     model = Answer
     extra = 0
-    fields = ["question", "option", "number", "text", "comment", "evidence_url", "updated_at"]
+    fields = ("question", "option", "number", "text", "comment", "evidence_url", "updated_at")
     readonly_fields = fields
     can_delete = False
 
@@ -227,7 +227,7 @@ class AnswerInline(admin.TabularInline):
 class AnswerChangeInline(admin.TabularInline):
     model = AnswerChange
     extra = 0
-    fields = ["question", "changed_by", "changed_at", "old_value", "new_value"]
+    fields = ("question", "changed_by", "changed_at", "old_value", "new_value")
     readonly_fields = fields
     can_delete = False
     verbose_name_plural = _("answer history")

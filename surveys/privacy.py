@@ -7,7 +7,7 @@ from typing import Any
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Q
@@ -17,7 +17,7 @@ from surveys.answers import answers_by_response
 from surveys.models import AnswerChange, Membership, Response
 
 
-def personal_data_export(user: AbstractUser) -> dict[str, Any]:
+def personal_data_export(user: User) -> dict[str, Any]:
     """Everything stored about this person: account, membership, answers, answer history."""
     membership = Membership.objects.select_related("city").filter(user=user).first()
     responses = list(Response.objects.filter(respondent=user).select_related("round"))
@@ -66,7 +66,7 @@ def personal_data_export(user: AbstractUser) -> dict[str, Any]:
 
 
 @transaction.atomic
-def user_erase(*, user: AbstractUser) -> None:
+def user_erase(*, user: User) -> None:
     """Delete the account and every trace of the person's name and e-mail address.
 
     The city's answers stay (their respondent becomes empty: pseudonymised), because they are

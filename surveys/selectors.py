@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from surveys.answers import answers_load
 from surveys.models import Membership, Response, Round
@@ -14,22 +15,29 @@ from surveys.structure import bank_for, progress_for
 
 FACILITATE_PERMISSION = "surveys.facilitate_round"
 
-AnyUser = AbstractBaseUser | AnonymousUser
+AnyUser = User | AnonymousUser
 
 
 def is_facilitator(user: AnyUser) -> bool:
     return bool(user.is_authenticated and user.has_perm(FACILITATE_PERMISSION))
 
 
+def signed_in(request: HttpRequest) -> User:
+    """The request's user; every view outside the public allow-list has one (login required)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
+
+
 def membership_for(user: AnyUser) -> Membership | None:
-    if not user.is_authenticated:
+    if not isinstance(user, User):
         return None
     # Cached on the user object: templates, selectors and views ask for it several times.
-    if not hasattr(user, "_polis_membership"):
-        user._polis_membership = (  # type: ignore[union-attr]
-            Membership.objects.select_related("city").filter(user=user).first()
-        )
-    return user._polis_membership  # type: ignore[union-attr]
+    cached: Membership | bool | None = getattr(user, "_polis_membership", False)
+    if cached is False:
+        cached = Membership.objects.select_related("city").filter(user=user).first()
+        user._polis_membership = cached  # type: ignore[attr-defined]
+    return cached  # type: ignore[return-value]
 
 
 def rounds_visible_to(user: AnyUser) -> QuerySet[Round]:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -65,7 +65,7 @@ def answers_save(
     response: Response,
     values: Mapping[int, AnswerValue],
     expected_version: int,
-    by: AbstractBaseUser,
+    by: User,
 ) -> SaveResult:
     """Write the given answers in bulk, or refuse if the response moved on since it was read.
 
@@ -120,7 +120,7 @@ def _record_changes(
     response: Response,
     before: Mapping[int, AnswerValue],
     after: Mapping[int, AnswerValue],
-    by: AbstractBaseUser,
+    by: User,
     now: datetime,
 ) -> None:
     """Write one history row per answer whose value actually changed (one query)."""
@@ -144,7 +144,7 @@ def _record_changes(
 
 
 @transaction.atomic
-def response_submit(*, response: Response, by: AbstractBaseUser) -> Response:
+def response_submit(*, response: Response, by: User) -> Response:
     """Submit a complete response and score it, once: a repeated submit changes nothing."""
     locked = (
         Response.objects.select_for_update()
@@ -174,7 +174,7 @@ def _score_submitted(bank: Bank, response: Response) -> None:
 
 
 @transaction.atomic
-def response_reopen(*, response: Response, by: AbstractBaseUser) -> Response:
+def response_reopen(*, response: Response, by: User) -> Response:
     """Return a submitted response to draft (a facilitator's action, recorded)."""
     locked = Response.objects.select_for_update().get(pk=response.pk)
     if not locked.is_submitted:
@@ -189,7 +189,7 @@ def response_reopen(*, response: Response, by: AbstractBaseUser) -> Response:
 
 
 @transaction.atomic
-def round_set_status(*, round: Round, status: str, by: AbstractBaseUser) -> Round:
+def round_set_status(*, round: Round, status: str, by: User) -> Round:
     """Open or close a round (a facilitator's action): closed rounds are read-only."""
     locked = Round.objects.select_for_update().get(pk=round.pk)
     locked.status = status

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from surveys.answers import answers_load
 from surveys.forms import SectionForm, field_name
 from surveys.models import Response, Round
-from surveys.selectors import response_for_facilitator, round_for_officer
+from surveys.selectors import response_for_facilitator, round_for_officer, signed_in
 from surveys.services import (
     ResponseIncomplete,
     ResponseLocked,
@@ -58,11 +58,14 @@ def _time(value: Any) -> str:
 @never_cache
 @require_safe
 def resume(request: HttpRequest, round_id: int) -> HttpResponse:
-    """Back to where the officer left off: the first section with required answers missing."""
+    """Back to where the officer left off: the first section with required answers missing,
+    or the review page once nothing is missing (the next step is to submit)."""
     round_, response, bank = _officer_response(request, round_id)
     if response.is_submitted or not round_.is_open:
         return redirect("surveys:review", round_id=round_.pk)
     progress = progress_for(bank, answers_load(response))
+    if progress.is_complete:
+        return redirect("surveys:review", round_id=round_.pk)
     return redirect("surveys:section", round_id=round_.pk, code=progress.first_incomplete().code)
 
 
@@ -82,7 +85,7 @@ def section(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
                 response=response,
                 values=values,
                 expected_version=form.cleaned_data.get("version", -1),
-                by=request.user,
+                by=signed_in(request),
             )
         except StaleResponse as stale:
             # Show this page's answers again, on the current version: Save again keeps them.
@@ -200,7 +203,7 @@ def autosave(request: HttpRequest, round_id: int, code: str) -> JsonResponse:
             response=response,
             values=form.valid_values(),
             expected_version=form.cleaned_data.get("version", -1),
-            by=request.user,
+            by=signed_in(request),
         )
     except StaleResponse as stale:
         return JsonResponse(
@@ -283,7 +286,7 @@ def review(request: HttpRequest, round_id: int) -> HttpResponse:
 def submit(request: HttpRequest, round_id: int) -> HttpResponse:
     round_, response, _bank = _officer_response(request, round_id)
     try:
-        submitted = response_submit(response=response, by=request.user)
+        submitted = response_submit(response=response, by=signed_in(request))
     except ResponseIncomplete as incomplete:
         messages.error(
             request,
@@ -303,7 +306,7 @@ def submit(request: HttpRequest, round_id: int) -> HttpResponse:
 def reopen(request: HttpRequest, response_id: int) -> HttpResponse:
     """A facilitator returns a submitted response to its officer for changes."""
     response = response_for_facilitator(request.user, response_id)
-    response_reopen(response=response, by=request.user)
+    response_reopen(response=response, by=signed_in(request))
     messages.success(
         request,
         _("The response of %(city)s (%(department)s) is open for changes again.")

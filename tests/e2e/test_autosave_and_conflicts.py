@@ -35,7 +35,9 @@ def _question(round_, code):
 
 
 def _saved_option(round_, officer, question):
-    return Answer.objects.get(response__round=round_, response__respondent=officer, question=question).option_id
+    return Answer.objects.get(
+        response__round=round_, response__respondent=officer, question=question
+    ).option_id
 
 
 def test_chosen_answer_is_saved_in_the_background_and_survives_a_reload(page, open_round, officer):

@@ -35,7 +35,9 @@ def test_officer_answers_first_section_and_resumes_at_the_next(page, open_round,
 
     log_in(page, officer)
     page.goto(f"/rounds/{open_round.pk}/")
-    expect(page).to_have_url(re.compile(rf"/rounds/{open_round.pk}/sections/{first.dimension.code}/$"))
+    expect(page).to_have_url(
+        re.compile(rf"/rounds/{open_round.pk}/sections/{first.dimension.code}/$")
+    )
     expect(page.get_by_role("heading", level=1)).to_have_text(
         f"Section 1 of {len(bank.sections)}: {first.dimension.title}"
     )
@@ -82,17 +84,18 @@ def test_invalid_number_keeps_everything_typed_and_points_to_the_field(page, ope
     bank = bank_for(open_round.questionnaire)
     section = next(s for s in bank.sections if s.dimension.code == "skills")
     number = next(q for q in section.questions if q.code == "skills-staff")
-    others = [q for q in section.questions if q.kind in ("scale", "yes_no")]
+    others = [q for q in section.questions if q != number]  # radios and checkboxes
     comment = "Figures from the 2024 staffing plan, page 12."
 
     log_in(page, officer)
     page.goto(f"/rounds/{open_round.pk}/sections/{section.dimension.code}/")
     chosen = {q.code: answer(page, q, pick) for pick, q in enumerate(others)}
     number_card = card(page, number)
+    field = number_card.get_by_role("spinbutton", name=f"{number.text} (FTE)")
+    # The bad number first: a background save in between must not store the comment alone.
+    field.fill("999999")
     number_card.get_by_text("Comment or evidence link").click()
     number_card.get_by_label("Comment (optional)").fill(comment)
-    field = number_card.get_by_role("spinbutton", name=f"{number.text} (FTE)")
-    field.fill("999999")
     page.get_by_role("button", name="Save", exact=True).click()
 
     summary = page.locator("#error-summary")

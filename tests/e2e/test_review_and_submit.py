@@ -46,7 +46,9 @@ def test_incomplete_response_is_refused_then_submitted_once(context, open_round,
 
     page.goto(review_url)
     summary = page.locator("#missing-summary")
-    expect(summary.get_by_role("link")).to_have_text([f"{section.dimension.title} — {missing.text}"])
+    expect(summary.get_by_role("link")).to_have_text(
+        [f"{section.dimension.title} — {missing.text}"]
+    )
     page.get_by_role("button", name="Submit answers").click()
     expect(page).to_have_url(re.compile(rf"{review_url}$"))
     expect(page.get_by_role("status").filter(has_text="Not submitted")).to_have_text(

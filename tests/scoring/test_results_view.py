@@ -40,7 +40,9 @@ def _submit_all(round_, bank, officers, count=3):
         department = user.membership.department
         values = demo_values(bank, "rotterdam", department, 7)
         submit_answers(round_, user, values)
-        scored.append((department, engine.score_response(ebank, engine_response(bank, department, values))))
+        scored.append(
+            (department, engine.score_response(ebank, engine_response(bank, department, values)))
+        )
     return scored, engine.combine_city(ebank, scored)
 
 
@@ -105,9 +107,7 @@ def test_results_json_shows_the_engines_city_scores(client, open_round, city, ba
     ]
     assert [
         [(x["department"], x["score"]) for x in d["departments"]] for d in body["dimensions"]
-    ] == [
-        [(x.department, round(x.score, 1)) for x in d.departments] for d in expected.dimensions
-    ]
+    ] == [[(x.department, round(x.score, 1)) for x in d.departments] for d in expected.dimensions]
 
 
 def test_results_json_matches_the_stored_city_result(client, open_round, city, bank, officers):
@@ -125,11 +125,13 @@ def test_results_json_matches_the_stored_city_result(client, open_round, city, b
     assert body["submitted_responses"] == stored.responses == 3
     rows = {
         row.dimension.code: row
-        for row in CityDimensionResult.objects.filter(city_result=stored).select_related("dimension")
+        for row in CityDimensionResult.objects.filter(city_result=stored).select_related(
+            "dimension"
+        )
     }
-    assert {d["code"]: (d["score"], d["stage"], d["possible_silo"]) for d in body["dimensions"]} == {
-        code: (round(row.score, 1), row.stage, row.silo) for code, row in rows.items()
-    }
+    assert {
+        d["code"]: (d["score"], d["stage"], d["possible_silo"]) for d in body["dimensions"]
+    } == {code: (round(row.score, 1), row.stage, row.silo) for code, row in rows.items()}
 
 
 def test_officer_sees_no_results_before_any_submission(client, open_round, city, officer):
@@ -156,7 +158,9 @@ def test_results_page_runs_the_same_queries_for_one_and_three_responses(
     with CaptureQueriesContext(connection) as one:
         assert client.get(url).status_code == 200
     for user in officers[1:]:
-        submit_answers(open_round, user, demo_values(bank, "rotterdam", user.membership.department, 7))
+        submit_answers(
+            open_round, user, demo_values(bank, "rotterdam", user.membership.department, 7)
+        )
     with CaptureQueriesContext(connection) as three:
         page = client.get(url)
 

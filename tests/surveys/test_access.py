@@ -130,7 +130,11 @@ ACCESS: dict[str, Rule] = {
     ),
     "scoring:export": Rule(
         lambda world: {"round_id": world.round.pk, "kind": "answers", "file_format": "csv"},
-        lambda world: {"round_id": world.round.pk + 10_000, "kind": "answers", "file_format": "csv"},
+        lambda world: {
+            "round_id": world.round.pk + 10_000,
+            "kind": "answers",
+            "file_format": "csv",
+        },
         {"GET": FACILITATORS},
     ),
     "scoring:city_report": Rule(_city, _no_city_round, {"GET": RESULTS}),
@@ -220,14 +224,15 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, world, name, meth
     result = _request(client, method, name, rule.kwargs(world), rule.data(world))
 
     assert result.status_code == 302
-    assert result["Location"] == f"/accounts/login/?next={quote(reverse(name, kwargs=rule.kwargs(world)))}"
+    assert (
+        result["Location"]
+        == f"/accounts/login/?next={quote(reverse(name, kwargs=rule.kwargs(world)))}"
+    )
     assert _snapshot() == before
 
 
 @pytest.mark.parametrize(("name", "method", "role", "status"), _cases())
-def test_each_role_gets_only_what_it_may_see(
-    request, client, world, name, method, role, status
-):
+def test_each_role_gets_only_what_it_may_see(request, client, world, name, method, role, status):
     rule = ACCESS[name]
     client.force_login(request.getfixturevalue(ROLE_FIXTURES[role]))
     before, owner_before = _snapshot(), _owner_snapshot(world)

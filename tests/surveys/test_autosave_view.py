@@ -113,12 +113,16 @@ def test_autosave_from_an_older_version_is_refused_and_changes_nothing(
 ):
     stored = option(bank, "strategy-vision", "l1")
     typed = option(bank, "strategy-vision", "l4")
-    response = save_answers(open_round, officer, {stored.question_id: AnswerValue(option_id=stored.pk)})
+    response = save_answers(
+        open_round, officer, {stored.question_id: AnswerValue(option_id=stored.pk)}
+    )
 
     result = officer_client.post(
         _url(open_round, "strategy"),
         section_data(
-            bank.section("strategy"), {typed.question_id: AnswerValue(option_id=typed.pk)}, version=1
+            bank.section("strategy"),
+            {typed.question_id: AnswerValue(option_id=typed.pk)},
+            version=1,
         ),
     )
 
@@ -155,7 +159,9 @@ def test_autosave_with_an_invalid_field_saves_the_valid_answers_and_reports_part
 ):
     literacy = option(bank, "skills-literacy", "l3")
     data = section_data(
-        bank.section("skills"), {literacy.question_id: AnswerValue(option_id=literacy.pk)}, version=1
+        bank.section("skills"),
+        {literacy.question_id: AnswerValue(option_id=literacy.pk)},
+        version=1,
     )
     data["skills-staff__answer"] = "501"
 
@@ -175,7 +181,9 @@ def test_autosave_of_a_submitted_response_is_refused_as_locked(
     officer_client, open_round, officer, bank
 ):
     submit_answers(open_round, officer, demo_values(bank, "rotterdam", "Mobility", 1))
-    before = list(Answer.objects.filter(response__respondent=officer).values_list("pk", "option_id"))
+    before = list(
+        Answer.objects.filter(response__respondent=officer).values_list("pk", "option_id")
+    )
     response = Response.objects.get(respondent=officer)
     vision = option(bank, "strategy-vision", "l0")
 
@@ -189,7 +197,10 @@ def test_autosave_of_a_submitted_response_is_refused_as_locked(
     )
 
     assert result.status_code == 409
-    assert result.json() == {"status": "locked", "message": "This response can no longer be changed."}
+    assert result.json() == {
+        "status": "locked",
+        "message": "This response can no longer be changed.",
+    }
     after = list(Answer.objects.filter(response__respondent=officer).values_list("pk", "option_id"))
     assert after == before
 

@@ -74,6 +74,16 @@ def test_resume_skips_complete_sections_to_the_first_with_a_gap(
     assert result["Location"] == _section_url(open_round, bank.sections[3].dimension.code)
 
 
+def test_complete_draft_resumes_at_review_where_it_can_be_submitted(
+    officer_client, open_round, officer, bank
+):
+    save_answers(open_round, officer, demo_values(bank, "rotterdam", "Mobility", 1))
+
+    result = _resume(officer_client, open_round)
+
+    assert result["Location"] == f"/rounds/{open_round.pk}/review/"
+
+
 def test_submitted_response_resumes_at_review(officer_client, open_round, officer, bank):
     submit_answers(open_round, officer, demo_values(bank, "rotterdam", "Mobility", 1))
 

@@ -203,7 +203,9 @@ def test_section_post_in_a_closed_round_changes_nothing_and_says_read_only(
     page = officer_client.post(
         f"/rounds/{open_round.pk}/sections/strategy/",
         section_data(
-            bank.section("strategy"), {other.question_id: AnswerValue(option_id=other.pk)}, version=2
+            bank.section("strategy"),
+            {other.question_id: AnswerValue(option_id=other.pk)},
+            version=2,
         ),
     )
 
@@ -246,7 +248,9 @@ def test_follow_up_of_a_gate_answered_no_is_not_required(officer_client, open_ro
 
     links = _missing_links(_review(officer_client, open_round))
 
-    follow_up = _link(open_round, bank.section("strategy"), question(bank, "strategy-follow-through"))
+    follow_up = _link(
+        open_round, bank.section("strategy"), question(bank, "strategy-follow-through")
+    )
     assert follow_up not in links
     assert _link(open_round, bank.section("strategy"), question(bank, "strategy-vision")) in links
 
@@ -257,7 +261,9 @@ def test_follow_up_of_a_gate_answered_yes_is_required(officer_client, open_round
 
     links = _missing_links(_review(officer_client, open_round))
 
-    follow_up = _link(open_round, bank.section("strategy"), question(bank, "strategy-follow-through"))
+    follow_up = _link(
+        open_round, bank.section("strategy"), question(bank, "strategy-follow-through")
+    )
     assert follow_up in links
 
 
@@ -290,4 +296,6 @@ def test_follow_up_of_a_gate_answered_yes_is_scored(
         result__response__respondent=officer, dimension=strategy.dimension
     )
     assert score.applicable == len(unconditional) + 1
-    assert score.score == pytest.approx(100 * (2 * len(unconditional) + 4) / (4 * (len(unconditional) + 1)))
+    assert score.score == pytest.approx(
+        100 * (2 * len(unconditional) + 4) / (4 * (len(unconditional) + 1))
+    )

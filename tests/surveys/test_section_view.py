@@ -53,9 +53,7 @@ def _answer(response, bank, code):
 
 
 def _checked(tree, field):
-    return [
-        attr(i, "value") for i in find_all(tree, "input", name=field) if has_attr(i, "checked")
-    ]
+    return [attr(i, "value") for i in find_all(tree, "input", name=field) if has_attr(i, "checked")]
 
 
 def _textarea(tree, field):
@@ -119,7 +117,10 @@ def test_save_and_continue_stores_answers_and_goes_to_the_next_section(
 ):
     section = bank.section("data-management")
     inventory = option(bank, "data-inventory", "l3")
-    practices = (option(bank, "data-practices", "lineage"), option(bank, "data-practices", "error-reporting"))
+    practices = (
+        option(bank, "data-practices", "lineage"),
+        option(bank, "data-practices", "error-reporting"),
+    )
     values = {
         inventory.question_id: AnswerValue(
             option_id=inventory.pk,
@@ -155,7 +156,12 @@ def test_save_and_go_back_goes_to_the_previous_section(officer_client, open_roun
 
     page = officer_client.post(
         _url(open_round, "data-management"),
-        section_data(section, {chosen.question_id: AnswerValue(option_id=chosen.pk)}, version=1, action="back"),
+        section_data(
+            section,
+            {chosen.question_id: AnswerValue(option_id=chosen.pk)},
+            version=1,
+            action="back",
+        ),
     )
 
     assert page.status_code == 302
@@ -180,7 +186,11 @@ def _skills_post_with_staff(bank, staff):
     literacy = option(bank, "skills-literacy", "l3")
     data = section_data(
         section,
-        {literacy.question_id: AnswerValue(option_id=literacy.pk, comment="Two analysts per department.")},
+        {
+            literacy.question_id: AnswerValue(
+                option_id=literacy.pk, comment="Two analysts per department."
+            )
+        },
         version=1,
         action="next",
     )
@@ -235,6 +245,55 @@ def test_number_below_its_minimum_is_refused(officer_client, open_round, bank):
     assert "Ensure this value is greater than or equal to 0.00." in text(
         by_id(html(page), "div_id_skills-staff__answer")
     )
+
+
+@pytest.mark.parametrize(
+    ("posted", "message"),
+    [
+        ("NaN", "Enter a number."),
+        ("Infinity", "Enter a number."),
+        ("12abc", "Enter a number."),
+        ("1e400", "Ensure this value is less than or equal to 500.00."),
+        ("1.234", "Ensure that there are no more than 2 decimal places."),
+    ],
+)
+def test_number_that_is_not_a_plain_amount_is_a_field_error(
+    officer_client, open_round, bank, posted, message
+):
+    data, _literacy = _skills_post_with_staff(bank, posted)
+
+    page = officer_client.post(_url(open_round, "skills"), data)
+
+    assert page.status_code == 400
+    tree = html(page)
+    assert list(_errors_of(tree)) == ["#div_id_skills-staff__answer"]
+    assert message in text(by_id(tree, "div_id_skills-staff__answer"))
+
+
+def test_comment_longer_than_5000_characters_is_a_field_error(officer_client, open_round, bank):
+    data = section_data(bank.section("strategy"), {}, version=1)
+    data["strategy-vision__comment"] = "x" * 5001
+
+    page = officer_client.post(_url(open_round, "strategy"), data)
+
+    assert page.status_code == 400
+    assert "Ensure this value has at most 5000 characters (it has 5001)." in text(
+        by_id(html(page), "div_id_strategy-vision__comment")
+    )
+
+
+def test_none_of_these_ticked_with_practices_keeps_only_the_practices(
+    officer_client, open_round, officer, bank
+):
+    lineage = option(bank, "data-practices", "lineage")
+    none = option(bank, "data-practices", "none")
+    data = section_data(bank.section("data-management"), {}, version=1)
+    data["data-practices__answer"] = [str(none.pk), str(lineage.pk)]
+
+    officer_client.post(_url(open_round, "data-management"), data)
+
+    saved = _answer(Response.objects.get(respondent=officer), bank, "data-practices")
+    assert list(saved.choices.values_list("pk", flat=True)) == [lineage.pk]
 
 
 def test_malformed_evidence_link_is_a_field_error(officer_client, open_round, officer, bank):
@@ -305,7 +364,9 @@ def test_nul_character_in_a_comment_is_a_field_error(officer_client, open_round,
     assert page.status_code == 400
     tree = html(page)
     assert list(_errors_of(tree)) == ["#div_id_strategy-vision__comment"]
-    assert "Null characters are not allowed." in text(by_id(tree, "div_id_strategy-vision__comment"))
+    assert "Null characters are not allowed." in text(
+        by_id(tree, "div_id_strategy-vision__comment")
+    )
     assert not Answer.objects.filter(response__respondent=officer).exists()
 
 
@@ -319,7 +380,9 @@ def _stale_post(officer_client, open_round, officer, bank):
     page = officer_client.post(
         _url(open_round, "strategy"),
         section_data(
-            bank.section("strategy"), {typed.question_id: AnswerValue(option_id=typed.pk)}, version=1
+            bank.section("strategy"),
+            {typed.question_id: AnswerValue(option_id=typed.pk)},
+            version=1,
         ),
     )
     return page, stored, typed

@@ -1,0 +1,39 @@
+"""Drop and create the benchmark's databases on whichever PostgreSQL the settings point at."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import connections
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _quoted(name: str) -> str:
+    if not _NAME.match(name):
+        raise ValueError(f"unsupported database name {name!r}")
+    return f'"{name}"'
+
+
+def _maintenance_cursor() -> Any:
+    """A cursor on the server's `postgres` database (CREATE/DROP DATABASE cannot run elsewhere)."""
+    wrapper = connections.create_connection("default")
+    wrapper.settings_dict = {**wrapper.settings_dict, "NAME": "postgres"}
+    wrapper.ensure_connection()
+    wrapper.connection.autocommit = True
+    return wrapper.connection.cursor()
+
+
+def database_drop(*, name: str) -> None:
+    with _maintenance_cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {_quoted(name)} WITH (FORCE)")
+
+
+def database_create(*, name: str, template: str | None = None) -> None:
+    """Create ``name`` empty, or as a copy of ``template`` (much faster than migrating again)."""
+    sql = f"CREATE DATABASE {_quoted(name)}"
+    if template:
+        sql += f" TEMPLATE {_quoted(template)}"
+    with _maintenance_cursor() as cursor:
+        cursor.execute(sql)

@@ -1,0 +1,12 @@
+"""The project's URLs plus the two ceiling views the benchmark compares our pages with."""
+
+from django.urls import path
+
+from bench import ceiling
+from polis_assess.urls import urlpatterns as project_urlpatterns
+
+urlpatterns = [
+    path("bench/bare/", ceiling.bare, name="bench_bare"),
+    path("bench/one-query/", ceiling.one_query, name="bench_one_query"),
+    *project_urlpatterns,
+]
