@@ -13,9 +13,14 @@
   var afterSave = null;
   var DELAY_MS = 1500;
 
-  function setStatus(text, isError) {
+  // Visible texts come from the template, where they are marked for translation.
+  function text(key, fallback) {
+    return form.getAttribute("data-text-" + key) || fallback;
+  }
+
+  function setStatus(message, isError) {
     if (!statusEl) { return; }
-    statusEl.textContent = text;
+    statusEl.textContent = message;
     statusEl.classList.toggle("text-danger", Boolean(isError));
   }
 
@@ -57,7 +62,7 @@
     if (blocked) { return; }
     if (saving) { pending = true; return; }
     saving = true;
-    setStatus(form.dataset.savingText || "Saving…");
+    setStatus(text("saving", "Saving…"));
     var body = new FormData(form);
     body.delete("action");
     fetch(form.dataset.autosaveUrl, {
@@ -72,20 +77,20 @@
       var data = result.data;
       if (result.http.ok && data) {
         versionInput.value = data.version;
-        var note = "Saved at " + data.saved_at;
-        if (data.status === "partial") { note += " (some answers have errors and were not saved)"; }
+        var note = text("saved", "Saved at") + " " + data.saved_at;
+        if (data.status === "partial") { note += " " + text("partial", ""); }
         setStatus(note, data.status === "partial");
         updateProgress(data);
       } else if (data && data.status === "conflict") {
         blocked = true;
         setStatus(data.message, true);
       } else if (result.http.status === 403 || result.http.redirected) {
-        setStatus("Not saved: your session has ended. Use Save to keep your answers after logging in again.", true);
+        setStatus(text("expired", "Not saved: your session has ended."), true);
       } else {
-        setStatus("Not saved (the server answered " + result.http.status + "). Use Save to try again.", true);
+        setStatus(text("failed", "Not saved.") + " (" + result.http.status + ")", true);
       }
     }).catch(function () {
-      setStatus("Not saved: no connection. Your answers are still on this page; use Save when back online.", true);
+      setStatus(text("offline", "Not saved: no connection."), true);
     }).then(function () {
       saving = false;
       if (afterSave) { var next = afterSave; afterSave = null; next(); return; }
