@@ -113,8 +113,8 @@ def _answer_field(question: Question) -> forms.Field:
             label=f"{label}{unit}",
             help_text=help_text,
             required=False,
-            min_value=question.min_value,
-            max_value=question.max_value,
+            min_value=_plain(question.min_value),
+            max_value=_plain(question.max_value),
             max_digits=14,
             decimal_places=2,
             widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
@@ -164,3 +164,10 @@ def _exclusive_choices(question: Question, chosen: list[int]) -> tuple[int, ...]
     if practices:
         return tuple(sorted(practices))
     return tuple(sorted(chosen))[:1]
+
+
+def _plain(value: Decimal | None) -> Decimal | int | None:
+    # Limits are stored with two decimals; "at most 500" reads better than "500.00".
+    if value is not None and value == value.to_integral_value():
+        return int(value)
+    return value

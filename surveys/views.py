@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -290,7 +291,11 @@ def submit(request: HttpRequest, round_id: int) -> HttpResponse:
     except ResponseIncomplete as incomplete:
         messages.error(
             request,
-            _("Not submitted: %(count)d required answers are missing. They are listed below.")
+            ngettext(
+                "Not submitted: %(count)d required answer is missing. It is listed below.",
+                "Not submitted: %(count)d required answers are missing. They are listed below.",
+                incomplete.progress.required - incomplete.progress.answered,
+            )
             % {"count": incomplete.progress.required - incomplete.progress.answered},
         )
         return redirect("surveys:review", round_id=round_.pk)

@@ -52,7 +52,7 @@ def test_incomplete_response_is_refused_then_submitted_once(context, open_round,
     page.get_by_role("button", name="Submit answers").click()
     expect(page).to_have_url(re.compile(rf"{review_url}$"))
     expect(page.get_by_role("status").filter(has_text="Not submitted")).to_have_text(
-        "Not submitted: 1 required answers are missing. They are listed below."
+        "Not submitted: 1 required answer is missing. It is listed below."
     )
     expect(summary.get_by_role("link")).to_have_count(1)
     assert officer_response(open_round, officer).status == Response.Status.DRAFT

@@ -171,7 +171,7 @@ def test_autosave_with_an_invalid_field_saves_the_valid_answers_and_reports_part
     body = result.json()
     assert (body["status"], body["version"]) == ("partial", 2)
     assert body["errors"] == {
-        "skills-staff__answer": ["Ensure this value is less than or equal to 500.00."]
+        "skills-staff__answer": ["Ensure this value is less than or equal to 500."]
     }
     assert _stored(officer, bank, "skills-literacy").get().option_id == literacy.pk
     assert not _stored(officer, bank, "skills-staff").exists()

@@ -209,7 +209,7 @@ def test_number_above_its_maximum_is_refused_with_an_error_summary(
 
     assert page.status_code == 400
     tree = html(page)
-    message = "Ensure this value is less than or equal to 500.00."
+    message = "Ensure this value is less than or equal to 500."
     label = f"{staff.text} ({staff.unit})" if staff.unit else staff.text
     assert _errors_of(tree) == {"#div_id_skills-staff__answer": f"{label}: {message}"}
     assert message in text(by_id(tree, "div_id_skills-staff__answer"))
@@ -242,7 +242,7 @@ def test_number_below_its_minimum_is_refused(officer_client, open_round, bank):
     page = officer_client.post(_url(open_round, "skills"), data)
 
     assert page.status_code == 400
-    assert "Ensure this value is greater than or equal to 0.00." in text(
+    assert "Ensure this value is greater than or equal to 0." in text(
         by_id(html(page), "div_id_skills-staff__answer")
     )
 
@@ -253,7 +253,7 @@ def test_number_below_its_minimum_is_refused(officer_client, open_round, bank):
         ("NaN", "Enter a number."),
         ("Infinity", "Enter a number."),
         ("12abc", "Enter a number."),
-        ("1e400", "Ensure this value is less than or equal to 500.00."),
+        ("1e400", "Ensure this value is less than or equal to 500."),
         ("1.234", "Ensure that there are no more than 2 decimal places."),
     ],
 )
