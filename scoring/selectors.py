@@ -13,13 +13,13 @@ def round_and_city_for(user: AnyUser, round_id: int, city_slug: str) -> tuple[Ro
     round_ = Round.objects.select_related("questionnaire").filter(pk=round_id).first()
     if round_ is None:
         raise Http404
-    if is_facilitator(user):
+    membership = membership_for(user)
+    if membership is not None and membership.city.slug == city_slug:
+        city = round_.cities.filter(pk=membership.city_id).first()
+    elif is_facilitator(user):
         city = round_.cities.filter(slug=city_slug).first()
     else:
-        membership = membership_for(user)
-        if membership is None or membership.city.slug != city_slug:
-            raise Http404
-        city = round_.cities.filter(pk=membership.city_id).first()
+        raise Http404
     if city is None:
         raise Http404
     return round_, city

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.http import HttpRequest
@@ -13,4 +14,6 @@ def membership(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"membership": membership_for(user), "is_facilitator": is_facilitator(user)}
+    # A callable: templates evaluate it only where they ask, which spares officers' pages the
+    # permission queries.
+    return {"membership": membership_for(user), "is_facilitator": partial(is_facilitator, user)}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
 from django.test.html import Element, parse_html
 
@@ -121,7 +121,3 @@ def text(node: Element | str) -> str:
     if isinstance(node, str):
         return node
     return " ".join(part for part in (text(child) for child in node.children) if part)
-
-
-def first(items: list[Element], predicate: Callable[[Element], bool]) -> Element:
-    return next(item for item in items if predicate(item))

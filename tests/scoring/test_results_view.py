@@ -147,6 +147,22 @@ def test_officer_sees_no_results_before_any_submission(client, open_round, city,
     assert find_all(html(page), id="dimension-table") == []
 
 
+def test_reopening_the_only_submission_takes_the_results_away(
+    client, open_round, city, bank, officers, facilitator
+):
+    _submit_all(open_round, bank, officers, count=1)
+    response = officers[0].responses.get()
+    client.force_login(facilitator)
+    client.post(f"/responses/{response.pk}/reopen/")
+
+    page = client.get(_results_url(open_round, city))
+    body = client.get(f"/rounds/{open_round.pk}/cities/{city.slug}/results.json").json()
+
+    assert "No results yet" in page.content.decode()
+    assert (body["submitted_responses"], body["overall"]["score"]) == (0, None)
+    assert not CityResult.objects.filter(round=open_round, city=city).exists()
+
+
 def test_results_page_runs_the_same_queries_for_one_and_three_responses(
     client, open_round, city, bank, officers
 ):

@@ -270,6 +270,25 @@ def test_reopen_by_a_facilitator_returns_the_response_to_draft(client, world, fa
     assert not ResponseResult.objects.filter(response=response).exists()
 
 
+@pytest.mark.parametrize(
+    ("next_url", "location"),
+    [
+        ("/rounds/1/tracker/", "/rounds/1/tracker/"),
+        ("https://evil.example/", "/"),
+        ("//evil.example/", "/"),
+        ("", "/"),
+    ],
+)
+def test_reopen_returns_only_to_a_page_of_this_site(client, world, facilitator, next_url, location):
+    client.force_login(facilitator)
+
+    result = client.post(
+        reverse("surveys:reopen", kwargs={"response_id": world.response.pk}), {"next": next_url}
+    )
+
+    assert (result.status_code, result["Location"]) == (302, location)
+
+
 def test_colleague_sees_their_own_new_response_not_the_owners(client, world, colleague):
     client.force_login(colleague)
     owner_comment = "Visible only to the owner."
