@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,9 +27,14 @@ def _layout(**extra: object) -> dict[str, object]:
     }
 
 
+def _wrapped(title: str, width: int = 18) -> str:
+    # plotly does not wrap axis labels; long dimension titles would run off the chart.
+    return "<br>".join(textwrap.wrap(title, width)) or title
+
+
 def radar(rows: Sequence[DimensionRow], city_name: str) -> dict[str, Any]:
     """The city's dimension scores against the cross-city median."""
-    titles = [row.title for row in rows]
+    titles = [_wrapped(row.title) for row in rows]
     closed = [*titles, titles[0]] if titles else titles
     fig = go.Figure()
     fig.add_trace(
@@ -53,9 +59,13 @@ def radar(rows: Sequence[DimensionRow], city_name: str) -> dict[str, Any]:
     )
     fig.update_layout(
         **_layout(
-            polar={"radialaxis": {"range": [0, 100], "tickvals": [0, 25, 50, 75, 100]}},
+            polar={
+                "radialaxis": {"range": [0, 100], "tickvals": [0, 25, 50, 75, 100]},
+                "angularaxis": {"tickfont": {"size": 11}},
+            },
             legend={"orientation": "h", "y": -0.15},
-            height=460,
+            margin={"l": 70, "r": 70, "t": 50, "b": 40},
+            height=480,
         )
     )
     return json.loads(fig.to_json())
@@ -163,7 +173,8 @@ def radar_overlay(
     medians: Sequence[float | None],
 ) -> dict[str, Any]:
     """Several cities' dimension scores on one radar, with the cross-city median."""
-    closed = [*dimensions, dimensions[0]] if dimensions else []
+    labels = [_wrapped(title) for title in dimensions]
+    closed = [*labels, labels[0]] if labels else []
     fig = go.Figure()
     for index, (name, scores) in enumerate(series):
         fig.add_trace(

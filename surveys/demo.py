@@ -88,13 +88,7 @@ def seed_people(cities_file: Path, password: str) -> list[DemoAccount]:
         )
         for department in entry["departments"]:
             username = f"{city.slug}-{slugify(department)}"
-            user = _user(
-                username,
-                password,
-                email=f"{username}@example.org",
-                first_name=department.split()[0],
-                last_name=f"({city.name})",
-            )
+            user = _user(username, password, email=f"{username}@example.org")
             Membership.objects.get_or_create(
                 user=user, defaults={"city": city, "department": department}
             )
