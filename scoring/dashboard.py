@@ -23,11 +23,22 @@ class Filters:
     country: str = ""
     dimension: str = ""
     sort: str = "name"
+    overlay: tuple[str, ...] = ()  # city slugs on the radar overlay; empty means all
     errors: tuple[str, ...] = ()
 
     @classmethod
-    def from_query(cls, query: QueryDict, *, countries: set[str], dimensions: set[str]) -> Filters:
+    def from_query(
+        cls,
+        query: QueryDict,
+        *,
+        countries: set[str],
+        dimensions: set[str],
+        cities: frozenset[str] | set[str] = frozenset(),
+    ) -> Filters:
         errors = []
+        overlay = tuple(slug for slug in query.getlist("city") if slug in cities)
+        if len(overlay) != len(query.getlist("city")):
+            errors.append("Unknown cities were left out of the radar.")
         country = query.get("country", "")
         if country and country not in countries:
             errors.append(f"Unknown country {country[:20]!r}; showing all countries.")
@@ -40,7 +51,9 @@ class Filters:
         if sort not in SORT_KEYS and sort not in dimensions:
             errors.append(f"Unknown sort order {sort[:40]!r}; sorted by name.")
             sort = "name"
-        return cls(country=country, dimension=dimension, sort=sort, errors=tuple(errors))
+        return cls(
+            country=country, dimension=dimension, sort=sort, overlay=overlay, errors=tuple(errors)
+        )
 
 
 @dataclass(frozen=True)
@@ -74,6 +87,18 @@ class Dashboard:
         return [(stage, counts.get(stage.level, 0)) for stage in self.bank.stages]
 
     @property
+    def overlay_rows(self) -> list[CityRow]:
+        """Cities drawn on the radar: those chosen, or every city with a result."""
+        chosen = [r for r in self.rows if r.result is not None]
+        if self.filters.overlay:
+            chosen = [r for r in chosen if r.city.slug in self.filters.overlay]
+        return chosen
+
+    @property
+    def all_cities(self) -> list[City]:
+        return [row.city for row in self.rows]
+
+    @property
     def without_result(self) -> list[CityRow]:
         return [row for row in self.rows if row.result is None]
 
@@ -98,6 +123,7 @@ def dashboard_for(round: Round, query: QueryDict) -> Dashboard:
         query,
         countries={c.country for c in cities},
         dimensions={s.dimension.code for s in bank.sections},
+        cities={c.slug for c in cities},
     )
     if filters.country:
         cities = [c for c in cities if c.country == filters.country]

@@ -49,7 +49,7 @@ def dashboard(request: HttpRequest, round_id: int) -> HttpResponse:
     """Facilitators compare every city of a round: heatmap, stages, radar and the table."""
     round_ = round_for_facilitator(request.user, round_id)
     board = dashboard_for(round_, request.GET)
-    selected = [row for row in board.rows if row.result is not None]
+    selected = board.overlay_rows
     context = {
         "round": round_,
         "board": board,
