@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.contrib.postgres.aggregates import StringAgg
-from django.db.models import F, Max, QuerySet
+from django.db.models import F, QuerySet
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -77,8 +77,7 @@ def neutralise(value: Any) -> Any:
 def _answers(round: Round) -> QuerySet[Answer, tuple[Any, ...]]:
     return (
         Answer.objects.filter(response__round=round)
-        .annotate(chosen=StringAgg("choices__label", delimiter="; ", ordering="choices__position"))
-        .annotate(chosen_max_level=Max("choices__level"))
+        .annotate(chosen=StringAgg("choices__label", delimiter="; ", order_by="choices__position"))
         .order_by(
             "response__city__name",
             "response__department",
@@ -224,7 +223,8 @@ def xlsx_file(sheet_title: str, header: Iterable[str], rows: Iterable[Iterable[A
     sheet = workbook.create_sheet(title=sheet_title[:31])
     sheet.append(list(header))
     for row in rows:
-        sheet.append([_xlsx_safe(neutralise(value)) for value in row])
+        # Strip first: a dropped control character must not uncover a formula start.
+        sheet.append([neutralise(_xlsx_safe(value)) for value in row])
     # Not a context manager: FileResponse closes the file once it has been sent.
     handle = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115
     workbook.save(handle)

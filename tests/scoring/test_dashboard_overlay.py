@@ -1,0 +1,113 @@
+"""The dashboard's radar overlay: ?city=<slug> (repeatable) picks the cities drawn with the median."""
+
+from __future__ import annotations
+
+import json
+import re
+from statistics import median
+
+import pytest
+from django.urls import reverse
+
+from scoring.models import CityDimensionResult
+from surveys.demo import demo_values
+from tests import factories
+from tests.web import bank_of, find_all, html, submit_answers, text
+
+MEDIAN = "Median of all cities"
+WARNING = "Unknown cities were left out of the radar."
+OVERLAY = re.compile(r'<script id="overlay-figure" type="application/json">(.*?)</script>', re.S)
+
+
+@pytest.fixture
+def bank(open_round):
+    return bank_of(open_round)
+
+
+@pytest.fixture
+def three_cities(open_round, bank, city, other_city):
+    """Antwerp, Rotterdam and Valenciennes each have one submitted response."""
+    antwerp = factories.CityFactory(name="Antwerp", slug="antwerp", country="BE")
+    open_round.cities.add(antwerp)
+    for place in (antwerp, city, other_city):
+        user = factories.MembershipFactory(city=place, department="Mobility").user
+        submit_answers(open_round, user, demo_values(bank, place.slug, "Mobility", 2))
+    return open_round
+
+
+@pytest.fixture
+def facilitator_client(client, facilitator):
+    client.force_login(facilitator)
+    return client
+
+
+def _dashboard(client, round_, query=""):
+    return client.get(reverse("scoring:dashboard", kwargs={"round_id": round_.pk}) + query)
+
+
+def _overlay(page):
+    return json.loads(OVERLAY.search(page.content.decode()).group(1))
+
+
+def _trace_names(page):
+    return [trace["name"] for trace in _overlay(page)["data"]]
+
+
+def _warnings(page):
+    return [text(alert) for alert in find_all(html(page), "div", class_="alert alert-warning")]
+
+
+def test_without_a_choice_every_city_with_a_result_is_drawn(facilitator_client, three_cities):
+    page = _dashboard(facilitator_client, three_cities)
+
+    assert _trace_names(page) == ["Antwerp", "Rotterdam", "Valenciennes", MEDIAN]
+    assert _warnings(page) == []
+
+
+def test_chosen_cities_limit_the_radar_to_them_and_the_median(facilitator_client, three_cities):
+    page = _dashboard(facilitator_client, three_cities, "?city=rotterdam&city=antwerp")
+
+    assert page.status_code == 200
+    assert _trace_names(page) == ["Antwerp", "Rotterdam", MEDIAN]
+    assert _warnings(page) == []
+    ticked = [
+        dict(box.attributes)["value"]
+        for box in find_all(html(page), "input", name="city")
+        if "checked" in dict(box.attributes)
+    ]
+    assert ticked == ["antwerp", "rotterdam"]
+
+
+def test_the_median_stays_the_median_of_all_cities(facilitator_client, three_cities, bank):
+    page = _dashboard(facilitator_client, three_cities, "?city=rotterdam")
+
+    traces = {trace["name"]: trace for trace in _overlay(page)["data"]}
+    scores = [
+        [
+            row.score
+            for row in CityDimensionResult.objects.filter(
+                city_result__round=three_cities, dimension=section.dimension
+            )
+        ]
+        for section in bank.sections
+    ]
+    medians = [median(values) for values in scores]
+    assert all(len(values) == 3 for values in scores)
+    assert traces[MEDIAN]["r"] == pytest.approx([*medians, medians[0]])
+
+
+def test_an_unknown_city_is_left_out_with_a_warning(facilitator_client, three_cities):
+    page = _dashboard(facilitator_client, three_cities, "?city=rotterdam&city=atlantis")
+
+    assert page.status_code == 200
+    assert _warnings(page) == [WARNING]
+    assert _trace_names(page) == ["Rotterdam", MEDIAN]
+
+
+def test_a_city_outside_the_round_counts_as_unknown(facilitator_client, three_cities):
+    factories.CityFactory(name="Utrecht", slug="utrecht", country="NL")
+
+    page = _dashboard(facilitator_client, three_cities, "?city=utrecht")
+
+    assert _warnings(page) == [WARNING]
+    assert _trace_names(page) == ["Antwerp", "Rotterdam", "Valenciennes", MEDIAN]

@@ -1,0 +1,427 @@
+"""Answer and score exports: CSV streamed, XLSX in write-only mode, every cell made inert."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.http import StreamingHttpResponse
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from scoring.exports import neutralise
+from scoring.models import CityDimensionResult, DimensionScore
+from surveys.demo import demo_values
+from surveys.models import Answer, Response
+from surveys.structure import AnswerValue
+from tests import factories
+from tests.web import bank_of, option, question, save_answers, submit_answers
+
+FORMULA = '=HYPERLINK("http://evil.example","x")'
+EVIDENCE = "https://example.org/mobility-plan.pdf"
+ANSWER_HEADER = [
+    "round",
+    "city",
+    "department",
+    "respondent_id",
+    "response_status",
+    "dimension",
+    "question_code",
+    "question_text",
+    "option_level",
+    "option_label",
+    "number",
+    "text",
+    "comment",
+    "evidence_link",
+    "answered_at",
+    "submitted_at",
+]
+RESPONSE_SCORE_HEADER = [
+    "round",
+    "city",
+    "department",
+    "respondent_id",
+    "dimension",
+    "score",
+    "stage",
+    "coverage",
+    "dont_know_share",
+    "overall_score",
+    "overall_stage",
+]
+CITY_SCORE_HEADER = [
+    "round",
+    "city",
+    "country",
+    "dimension",
+    "score",
+    "median_of_responses",
+    "stage",
+    "spread",
+    "possible_silo",
+    "coverage",
+    "dont_know_share",
+    "overall_score",
+    "overall_stage",
+    "responses",
+]
+
+
+# --- neutralise (pure) ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=SUM(A1:A2)", "'=SUM(A1:A2)"),
+        ("+31 10 123", "'+31 10 123"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("\rcmd", "'\rcmd"),
+        ("Mobility", "Mobility"),
+        ("a = b", "a = b"),
+        ("", ""),
+        (-3, -3),
+        (2.5, 2.5),
+        (None, None),
+    ],
+)
+def test_neutralise_quotes_text_that_a_spreadsheet_would_run_as_a_formula(value, expected):
+    assert neutralise(value) == expected
+
+
+# --- Fixtures and helpers ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def bank(open_round):
+    return bank_of(open_round)
+
+
+@pytest.fixture
+def facilitator_client(client, facilitator):
+    client.force_login(facilitator)
+    return client
+
+
+@pytest.fixture
+def answered(open_round, bank, officer, colleague):
+    """Rotterdam's Mobility officer (a formula comment, evidence, two practices) and IT officer
+    have submitted; Valenciennes has nothing."""
+    values = demo_values(bank, "rotterdam", "Mobility", 1)
+    vision = question(bank, "strategy-vision")
+    values[vision.pk] = AnswerValue(
+        option_id=option(bank, "strategy-vision", "l2").pk, comment=FORMULA, evidence_url=EVIDENCE
+    )
+    practices = question(bank, "data-practices")
+    values[practices.pk] = AnswerValue(
+        choice_ids=(
+            option(bank, "data-practices", "lineage").pk,
+            option(bank, "data-practices", "error-reporting").pk,
+        )
+    )
+    mobility = submit_answers(open_round, officer, values)
+    submit_answers(open_round, colleague, demo_values(bank, "rotterdam", "IT and data", 1))
+    return mobility
+
+
+def _export(client, round_, kind, file_format):
+    return client.get(
+        reverse(
+            "scoring:export",
+            kwargs={"round_id": round_.pk, "kind": kind, "file_format": file_format},
+        )
+    )
+
+
+def _csv_rows(reply):
+    body = b"".join(reply.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(body[1:])))
+
+
+def _xlsx_sheet(reply, title):
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(reply.streaming_content)))
+    assert workbook.sheetnames == [title]
+    return workbook[title]
+
+
+def _cell(value):
+    return "" if value is None else str(value)
+
+
+def _xlsx_approx(row):
+    # openpyxl writes floats with 16 significant digits (spreadsheets show 15); the 17th may go.
+    return [pytest.approx(value, rel=1e-15) if isinstance(value, float) else value for value in row]
+
+
+def _answer(response, code):
+    return Answer.objects.select_related("response").get(response=response, question__code=code)
+
+
+# --- Answers ----------------------------------------------------------------------------------
+
+
+def test_answers_csv_is_streamed_as_an_attachment(facilitator_client, open_round, answered):
+    reply = _export(facilitator_client, open_round, "answers", "csv")
+
+    assert reply.status_code == 200
+    assert isinstance(reply, StreamingHttpResponse)
+    assert reply["Content-Type"] == "text/csv; charset=utf-8"
+    assert reply["Content-Disposition"] == 'attachment; filename="session-1-test-round-answers.csv"'
+
+
+def test_answers_csv_has_the_header_and_one_row_per_stored_answer(
+    facilitator_client, open_round, answered
+):
+    rows = _csv_rows(_export(facilitator_client, open_round, "answers", "csv"))
+
+    assert rows[0] == ANSWER_HEADER
+    assert len(rows) - 1 == Answer.objects.filter(response__round=open_round).count()
+    # Ordered by city, department, response, then the bank's order of dimensions and questions.
+    assert [row[2] for row in rows[1:3]] == ["IT and data", "IT and data"]
+    assert rows[-1][2] == "Mobility"
+
+
+def test_answers_csv_row_of_a_scale_answer_holds_its_level_label_comment_and_times(
+    facilitator_client, open_round, bank, officer, answered
+):
+    stored = _answer(answered, "strategy-vision")
+    chosen = option(bank, "strategy-vision", "l2")
+
+    rows = _csv_rows(_export(facilitator_client, open_round, "answers", "csv"))
+
+    assert [
+        open_round.title,
+        "Rotterdam",
+        "Mobility",
+        str(officer.pk),
+        "submitted",
+        "strategy",
+        "strategy-vision",
+        question(bank, "strategy-vision").text,
+        "2",
+        chosen.label,
+        "",
+        "",
+        "'" + FORMULA,
+        EVIDENCE,
+        stored.updated_at.isoformat(),
+        stored.response.submitted_at.isoformat(),
+    ] in rows
+
+
+def test_answers_csv_joins_the_chosen_practices_in_bank_order(
+    facilitator_client, open_round, bank, answered
+):
+    rows = _csv_rows(_export(facilitator_client, open_round, "answers", "csv"))
+
+    (row,) = [r for r in rows if r[2] == "Mobility" and r[6] == "data-practices"]
+    labels = [option(bank, "data-practices", code).label for code in ("error-reporting", "lineage")]
+    assert row[8:10] == ["", "; ".join(labels)]
+
+
+def test_answers_of_an_erased_officer_show_erased_instead_of_an_id(
+    facilitator_client, open_round, answered
+):
+    Response.objects.filter(pk=answered.pk).update(respondent=None)
+
+    rows = _csv_rows(_export(facilitator_client, open_round, "answers", "csv"))
+
+    assert {row[3] for row in rows[1:] if row[2] == "Mobility"} == {"erased"}
+
+
+def test_answers_xlsx_holds_the_formula_comment_as_quoted_text(
+    facilitator_client, open_round, answered
+):
+    reply = _export(facilitator_client, open_round, "answers", "xlsx")
+
+    assert reply.status_code == 200
+    assert reply["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert (
+        reply["Content-Disposition"] == 'attachment; filename="session-1-test-round-answers.xlsx"'
+    )
+    sheet = _xlsx_sheet(reply, "answers")
+    rows = list(sheet.iter_rows())
+    assert [cell.value for cell in rows[0]] == ANSWER_HEADER
+    assert len(rows) - 1 == Answer.objects.filter(response__round=open_round).count()
+    (formula,) = [
+        row[12]
+        for row in rows[1:]
+        if (row[2].value, row[6].value) == ("Mobility", "strategy-vision")
+    ]
+    assert formula.value == "'" + FORMULA
+    assert formula.data_type == "s"
+
+
+def test_answers_xlsx_quotes_a_formula_hidden_behind_a_control_character(
+    facilitator_client, open_round, bank, officer
+):
+    # XLSX cannot hold \x01, so it is dropped; the formula behind it must still be quoted.
+    vision = question(bank, "strategy-vision")
+    comment = AnswerValue(
+        option_id=option(bank, "strategy-vision", "l1").pk, comment="\x01" + FORMULA
+    )
+    save_answers(open_round, officer, {vision.pk: comment})
+
+    sheet = _xlsx_sheet(_export(facilitator_client, open_round, "answers", "xlsx"), "answers")
+
+    (row,) = list(sheet.iter_rows())[1:]
+    assert (row[12].value, row[12].data_type) == ("'" + FORMULA, "s")
+
+
+def test_answers_csv_runs_the_same_queries_for_one_and_five_cities(
+    facilitator_client, ddg, bank, facilitator
+):
+    def round_with(cities):
+        round_ = factories.RoundFactory(questionnaire=ddg)
+        for n in range(cities):
+            place = factories.CityFactory()
+            round_.cities.add(place)
+            user = factories.MembershipFactory(city=place).user
+            save_answers(round_, user, demo_values(bank, place.slug, "Mobility", n))
+        return round_
+
+    one, five = round_with(1), round_with(5)
+    _export(facilitator_client, one, "answers", "csv")  # warm-up: session
+    counts = {}
+    lines = {}
+    for name, round_ in (("one", one), ("five", five)):
+        with CaptureQueriesContext(connection) as queries:
+            lines[name] = len(_csv_rows(_export(facilitator_client, round_, "answers", "csv")))
+        counts[name] = len(queries)
+
+    assert lines == {
+        "one": 1 + Answer.objects.filter(response__round=one).count(),
+        "five": 1 + Answer.objects.filter(response__round=five).count(),
+    }
+    assert counts["one"] == counts["five"]
+
+
+# --- Scores -----------------------------------------------------------------------------------
+
+
+def _response_score_rows(round_):
+    scores = DimensionScore.objects.filter(result__round=round_).select_related(
+        "result__response", "result__city", "dimension"
+    )
+    return [
+        [
+            round_.title,
+            row.result.city.name,
+            row.result.department,
+            row.result.response.respondent_id,
+            row.dimension.code,
+            row.score,
+            row.stage,
+            row.coverage,
+            row.dont_know_share,
+            row.result.overall_score,
+            row.result.overall_stage,
+        ]
+        for row in sorted(
+            scores, key=lambda s: (s.result.department, s.result_id, s.dimension.position)
+        )
+    ]
+
+
+def _city_score_rows(round_):
+    rows = CityDimensionResult.objects.filter(city_result__round=round_).select_related(
+        "city_result__city", "dimension"
+    )
+    return [
+        [
+            round_.title,
+            row.city_result.city.name,
+            row.city_result.city.country,
+            row.dimension.code,
+            row.score,
+            row.median,
+            row.stage,
+            row.spread,
+            row.silo,
+            row.coverage,
+            row.dont_know_share,
+            row.city_result.overall_score,
+            row.city_result.overall_stage,
+            row.city_result.responses,
+        ]
+        for row in sorted(rows, key=lambda r: r.dimension.position)
+    ]
+
+
+def test_response_scores_csv_lists_every_dimension_score_of_every_response(
+    facilitator_client, open_round, bank, answered
+):
+    rows = _csv_rows(_export(facilitator_client, open_round, "response-scores", "csv"))
+
+    expected = _response_score_rows(open_round)
+    assert len(expected) == 2 * len(bank.sections)
+    assert rows == [RESPONSE_SCORE_HEADER, *([_cell(v) for v in row] for row in expected)]
+
+
+def test_response_scores_of_an_erased_officer_show_erased(facilitator_client, open_round, answered):
+    Response.objects.filter(pk=answered.pk).update(respondent=None)
+
+    rows = _csv_rows(_export(facilitator_client, open_round, "response-scores", "csv"))
+
+    assert {row[3] for row in rows[1:] if row[2] == "Mobility"} == {"erased"}
+
+
+def test_response_scores_xlsx_keeps_numbers_as_numbers(facilitator_client, open_round, answered):
+    sheet = _xlsx_sheet(
+        _export(facilitator_client, open_round, "response-scores", "xlsx"), "response-scores"
+    )
+
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[0] == RESPONSE_SCORE_HEADER
+    assert rows[1:] == [_xlsx_approx(row) for row in _response_score_rows(open_round)]
+
+
+def test_city_scores_csv_lists_every_dimension_of_every_city_with_a_result(
+    facilitator_client, open_round, bank, answered
+):
+    rows = _csv_rows(_export(facilitator_client, open_round, "city-scores", "csv"))
+
+    expected = _city_score_rows(open_round)
+    assert len(expected) == len(bank.sections)
+    assert {row[1] for row in rows[1:]} == {"Rotterdam"}
+    assert rows == [CITY_SCORE_HEADER, *([_cell(v) for v in row] for row in expected)]
+
+
+def test_city_scores_xlsx_keeps_numbers_as_numbers(facilitator_client, open_round, answered):
+    sheet = _xlsx_sheet(
+        _export(facilitator_client, open_round, "city-scores", "xlsx"), "city-scores"
+    )
+
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[0] == CITY_SCORE_HEADER
+    assert rows[1:] == [_xlsx_approx(row) for row in _city_score_rows(open_round)]
+
+
+# --- Refusals ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "file_format"),
+    [("passwords", "csv"), ("answers", "pdf"), ("answers", "json"), ("city-scores", "xls")],
+)
+def test_an_unknown_export_kind_or_format_is_not_found(
+    facilitator_client, open_round, kind, file_format
+):
+    assert _export(facilitator_client, open_round, kind, file_format).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["officer", "foreign_officer"])
+def test_officers_do_not_find_the_exports(request, client, open_round, role):
+    client.force_login(request.getfixturevalue(role))
+
+    assert _export(client, open_round, "answers", "csv").status_code == 404
+    assert _export(client, open_round, "city-scores", "xlsx").status_code == 404
