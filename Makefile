@@ -49,3 +49,12 @@ migrations-check: install
 
 browser:  ## Debian's Chromium for the browser tests (needs root)
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+.PHONY: backup restore
+
+backup: install  ## pg_dump the app database into var/backups/polis-<time>.dump
+	$(MANAGE) backup_db
+
+restore: install  ## replace the app database with a backup: make restore BACKUP=var/backups/polis-....dump
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/polis-YYYYmmdd-HHMMSS.dump" >&2; exit 2; }
+	$(MANAGE) restore_db "$(BACKUP)"

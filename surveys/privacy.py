@@ -76,7 +76,10 @@ def user_erase(*, user: User) -> None:
     for value in identifiers:
         name_match |= Q(object_repr__icontains=value) | Q(change_message__icontains=value)
     LogEntry.objects.filter(name_match).delete()
-    username_match = Q(username__in=identifiers)
+    # Typed log-in names keep whatever case the person used ("Erin", "ERIN"): match any case.
+    username_match = Q(pk__in=[])
+    for value in identifiers:
+        username_match |= Q(username__iexact=value)
     AccessAttempt.objects.filter(username_match).delete()
     AccessLog.objects.filter(username_match).delete()
     AccessFailureLog.objects.filter(username_match).delete()

@@ -1,0 +1,334 @@
+"""A database restart under a running app: requests work again without restarting the app, and a
+save cut off by the restart leaves nothing half-written.
+
+The app runs as in production: gunicorn sync workers with persistent connections
+(CONN_MAX_AGE) and CONN_HEALTH_CHECKS. It gets its own embedded PostgreSQL (the same pgserver
+binaries, a private data folder), because restarting the shared server under var/ would cut
+off every other test run using it at the same moment.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+
+import psycopg2
+import pytest
+from django.conf import settings
+
+from polis_assess import pg_clients
+
+BASE_DIR = Path(settings.BASE_DIR)
+DB_NAME = "polis_assess"
+CSRF_TOKEN = "restarttestcsrfsecret0123456789a"  # any 32 letters/digits: a double-submit token
+WAIT = 30.0  # seconds: the bound on every wait in this file
+
+SETUP = """
+import json
+from datetime import date
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.management import call_command
+from surveys.models import City, Membership, Questionnaire, Round
+from surveys.structure import bank_for
+
+call_command("migrate", verbosity=0)
+call_command("load_bank", "--publish", "--skip-existing",
+             "fixtures/question_banks/data-driven-government.yaml", verbosity=0)
+bank = bank_for(Questionnaire.objects.get(key="data-driven-government", status="published"))
+city = City.objects.create(name="Rotterdam", slug="rotterdam", country="NL")
+round_ = Round.objects.create(questionnaire=bank.questionnaire, title="Restart round",
+                              opens_on=date(2021, 6, 1), closes_on=date(2021, 9, 30))
+round_.cities.add(city)
+user = get_user_model()(username="restart-officer")
+user.set_unusable_password()  # signed in below through a session, as Client.force_login does
+user.save()
+Membership.objects.create(user=user, city=city, department="Mobility")
+session = SessionStore()
+session.update({SESSION_KEY: str(user.pk), HASH_SESSION_KEY: user.get_session_auth_hash(),
+                BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend"})
+session.create()
+first, second = [q for q in bank.section("strategy").questions if q.kind == "scale"][:2]
+print(json.dumps({
+    "round": round_.pk,
+    "session": session.session_key,
+    "first": [first.code, [o.pk for o in first.options.all()]],
+    "second": [second.code, [o.pk for o in second.options.all()]],
+}))
+"""
+
+
+class _UnixHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, path: Path, timeout: float) -> None:
+        super().__init__("localhost", timeout=timeout)
+        self.unix_path = str(path)
+
+    def connect(self) -> None:
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(self.unix_path)
+
+
+@dataclass
+class App:
+    """One gunicorn with one sync worker: a single thread that keeps its database connection."""
+
+    socket: Path
+    process: subprocess.Popen
+    cookies: dict[str, str] = field(default_factory=dict)
+
+    def request(self, method: str, path: str, data: dict | None = None) -> tuple[int, bytes]:
+        connection = _UnixHTTPConnection(self.socket, timeout=WAIT)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if data is not None:
+            body = urlencode(data, doseq=True)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["X-CSRFToken"] = self.cookies["csrftoken"]
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            content = response.read()
+            for header in response.headers.get_all("Set-Cookie") or []:
+                for name, morsel in SimpleCookie(header).items():
+                    self.cookies[name] = morsel.value
+            return response.status, content
+        finally:
+            connection.close()
+
+    def status(self, path: str = "/health/") -> int:
+        try:
+            return self.request("GET", path)[0]
+        except OSError:
+            return 0
+
+
+def _owner(path: Path) -> str:
+    return pwd.getpwuid(path.stat().st_uid).pw_name
+
+
+def _pg_ctl(pgdata: Path, *args: str) -> None:
+    """pg_ctl as the server's own user (pgserver runs PostgreSQL as 'pgserver' under root)."""
+    owner = _owner(pgdata)
+    user = owner if owner != pwd.getpwuid(os.getuid()).pw_name else None
+    # Output to files, not pipes: the server inherits them and would keep a pipe open.
+    with tempfile.TemporaryFile() as out:
+        subprocess.run(
+            [str(pg_clients.program("pg_ctl")), "-D", str(pgdata), "-w", "-t", "30", *args],
+            stdout=out,
+            stderr=out,
+            user=user,
+            check=True,
+            timeout=WAIT + 10,
+        )
+
+
+def _wait_until(predicate, what: str) -> float:
+    start = time.monotonic()
+    while time.monotonic() - start < WAIT:
+        if predicate():
+            return time.monotonic() - start
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {WAIT} s waiting for {what}")
+
+
+@dataclass
+class World:
+    pgdata: Path
+    socket_dir: Path
+    first: App  # handles the save that the restart interrupts
+    second: App  # idle through the restart, with its connection kept
+    round_id: int
+    questions: dict[str, tuple[str, list[int]]]
+
+    def sql(self, query: str, *params) -> list[tuple]:
+        connection = psycopg2.connect(host=str(self.socket_dir), dbname=DB_NAME, user="postgres")
+        try:
+            connection.autocommit = True
+            with connection.cursor() as cursor:
+                cursor.execute(query, params)
+                return cursor.fetchall()
+        finally:
+            connection.close()
+
+
+@pytest.fixture
+def world() -> Iterator[World]:
+    # Not pytest's tmp_path: every pytest run resets /tmp/pytest-of-<user> to mode 0700, which
+    # would lock the 'pgserver' user out of a data folder beneath it half-way through.
+    tmp_path = Path(tempfile.mkdtemp(prefix="polis-restart-"))
+    pgdata = tmp_path / "pgdata"
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("DJANGO_", "POLIS_")) and name != "DATABASE_URL"
+    }
+    environment.update(
+        DJANGO_DEBUG="true",
+        DJANGO_SETTINGS_MODULE="polis_assess.settings",
+        POLIS_PGDATA=str(pgdata),
+        DJANGO_LOG_LEVEL="CRITICAL",
+    )
+    setup = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()\n" + SETUP],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    apps: list[App] = []
+    try:
+        assert setup.returncode == 0, setup.stderr
+        data = json.loads(setup.stdout.strip().splitlines()[-1])
+        socket_dir = Path(
+            (pgdata / "postmaster.pid").read_text().splitlines()[4]
+        )  # line 5: the socket directory
+        for name in ("first", "second"):
+            sock = tmp_path / f"{name}.sock"
+            log = (tmp_path / f"{name}.log").open("w")
+            process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "polis_assess.wsgi:application",
+                    f"--bind=unix:{sock}",
+                    "--workers=1",
+                    "--worker-class=sync",
+                    "--timeout=60",
+                ],
+                cwd=BASE_DIR,
+                env=environment,
+                stdout=log,
+                stderr=log,
+            )
+            apps.append(App(socket=sock, process=process))
+        for app in apps:
+            _wait_until(lambda app=app: app.status() == 200, f"gunicorn on {app.socket}")
+            app.cookies.update(sessionid=data["session"], csrftoken=CSRF_TOKEN)
+        yield World(
+            pgdata=pgdata,
+            socket_dir=socket_dir,
+            first=apps[0],
+            second=apps[1],
+            round_id=data["round"],
+            questions={key: tuple(data[key]) for key in ("first", "second")},
+        )
+    finally:
+        for app in apps:
+            app.process.send_signal(signal.SIGQUIT)  # gunicorn's quick shutdown
+        for app in apps:
+            app.process.wait(timeout=WAIT)
+        if (pgdata / "postmaster.pid").exists():
+            _pg_ctl(pgdata, "-m", "immediate", "stop")
+        shutil.rmtree(tmp_path)
+
+
+def _autosave(app: App, world: World, version: int, answers: dict[str, int]) -> tuple[int, bytes]:
+    data = {"version": str(version)}
+    for key, option_id in answers.items():
+        code = world.questions[key][0]
+        data[f"{code}__answer"] = str(option_id)
+        data[f"{code}__comment"] = f"comment on {key}"
+    return app.request("POST", f"/rounds/{world.round_id}/sections/strategy/autosave/", data)
+
+
+def _state(world: World) -> dict[str, object]:
+    return {
+        "version": world.sql("SELECT version FROM surveys_response"),
+        "answers": world.sql(
+            "SELECT question_id, option_id, comment FROM surveys_answer ORDER BY question_id"
+        ),
+        "history": world.sql("SELECT count(*) FROM surveys_answerchange"),
+    }
+
+
+def test_a_restart_interrupts_one_save_cleanly_and_the_app_recovers_by_itself(world):
+    first_options, second_options = world.questions["first"][1], world.questions["second"][1]
+    status, body = _autosave(world.first, world, 1, {"first": first_options[1]})
+    assert (status, json.loads(body)["version"]) == (200, 2)
+    before = _state(world)
+
+    # Hold the first answer's row, so the next save stops half-way through its transaction:
+    # its history rows are written, its upsert waits for the row.
+    holder = psycopg2.connect(host=str(world.socket_dir), dbname=DB_NAME, user="postgres")
+    holder.cursor().execute("SELECT id FROM surveys_answer FOR UPDATE")
+    interrupted: list[int] = []
+    changed = {"first": first_options[3], "second": second_options[2]}
+    save = threading.Thread(
+        target=lambda: interrupted.append(
+            _status_or_zero(lambda: _autosave(world.first, world, 2, changed))
+        )
+    )
+    save.start()
+    waiting_sql = (
+        "SELECT left(query, 28) FROM pg_stat_activity"
+        " WHERE datname = %s AND wait_event_type = 'Lock'"
+    )
+    _wait_until(lambda: len(world.sql(waiting_sql, DB_NAME)) == 1, "the save to wait for the row")
+    waiting = world.sql(waiting_sql, DB_NAME)
+    assert world.second.status() == 200  # the second app now holds an idle, open connection
+    idle = world.sql(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND state = 'idle'"
+        " AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
+        DB_NAME,
+    )
+
+    started = time.monotonic()
+    restarted: list[float] = []
+
+    def restart() -> None:
+        _pg_ctl(world.pgdata, "-m", "fast", "restart")
+        restarted.append(time.monotonic() - started)
+
+    restarting = threading.Thread(target=restart)
+    restarting.start()
+    during: list[tuple[float, int]] = []  # the first app, asked again and again
+    while restarting.is_alive() or not during or during[-1][1] != 200:
+        during.append((time.monotonic() - started, world.first.status()))
+        assert during[-1][0] < WAIT, f"no recovery: {during[-20:]}"
+    restarting.join()
+    save.join(timeout=WAIT)
+    holder.close()
+    after_restart = world.second.status()
+
+    assert waiting == [('INSERT INTO "surveys_answer"',)]  # after its history rows
+    assert idle == [(1,)]
+    assert len(restarted) == 1  # pg_ctl restart succeeded
+    assert interrupted == [500]
+    assert after_restart == 200  # the idle connection was checked and replaced, no app restart
+    assert _state(world) == before  # the interrupted save left nothing behind
+    status, body = _autosave(world.second, world, 2, changed)
+    assert (status, json.loads(body)["status"], json.loads(body)["version"]) == (200, "saved", 3)
+    assert _state(world)["history"] == [(3,)]
+    failed = [t for t, status in during if status != 200]
+    recovered = next(t for t, status in during if status == 200 and t > min(failed, default=0))
+    print(
+        f"\ndatabase restart: pg_ctl restart took {restarted[0]:.2f} s; the app answered again "
+        f"{recovered:.2f} s after it began; {len(failed)} of {len(during)} requests during the "
+        "outage failed; the interrupted save left 0 rows"
+    )
+
+
+def _status_or_zero(call) -> int:
+    try:
+        return call()[0]
+    except OSError:
+        return 0
