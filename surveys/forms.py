@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from surveys.models import Question
@@ -86,7 +87,8 @@ class QuestionGroup:
 
 def _answer_field(question: Question) -> forms.Field:
     label = question.text
-    help_text = question.help_text
+    # Form help texts are trusted HTML (crispy renders them with |safe); a bank's are plain text.
+    help_text = escape(question.help_text)
     options = list(question.options.all())
     if question.kind in Question.CHOICE_KINDS:
         return forms.TypedChoiceField(
