@@ -105,9 +105,10 @@ def department_dots(rows: Sequence[DimensionRow], departments: Sequence[str]) ->
     return json.loads(fig.to_json())
 
 
-# Five stages on a sequential, colour-blind-safe scale (viridis stops); the stage number and the
-# score are written in each cell, so the colour only repeats what the text says.
-STAGE_COLOURS = ("#440154", "#3b528b", "#21918c", "#5ec962", "#fde725")
+# Five stages on a light-to-dark sequential scale (ColorBrewer YlGn), readable with colour-vision
+# deficiencies because lightness carries the order; every shade keeps black text legible, and
+# the stage number and score are written in each cell, so colour only repeats the text.
+STAGE_COLOURS = ("#ffffcc", "#d9f0a3", "#addd8e", "#78c679", "#31a354")
 
 
 def stage_heatmap(data: dict[str, Any]) -> dict[str, Any]:
