@@ -58,3 +58,18 @@ backup: install  ## pg_dump the app database into var/backups/polis-<time>.dump
 restore: install  ## replace the app database with a backup: make restore BACKUP=var/backups/polis-....dump
 	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/polis-YYYYmmdd-HHMMSS.dump" >&2; exit 2; }
 	$(MANAGE) restore_db "$(BACKUP)"
+
+bench: install  ## time every page on 5/50/200-city data sets and check the budgets (docs/performance.md)
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(PY) -m bench.run
+
+PEER_VENV := var/bench/peer/venv
+
+.PHONY: bench-peer
+bench-peer: install  ## django-survey-and-report (own venv, from PyPI) against our pages; after `make bench`
+	test -x $(PEER_VENV)/bin/python || $(PYTHON) -m venv $(PEER_VENV)
+	$(PEER_VENV)/bin/pip install --quiet django-survey-and-report psycopg2-binary
+	$(PY) -m bench.peer
+
+screenshots: install  ## PNGs of the section page, results and dashboard for the README (docs/screenshots/)
+	$(PY) scripts/screenshots.py

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
     path("account/my-data.json", views.my_data, name="my_data"),
+    path("account/keep-alive/", views.keep_alive, name="keep_alive"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -1,4 +1,4 @@
-"""Project-wide pages: the home page and the health check."""
+"""Project-wide pages: the home page, the health check and the session keep-alive."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from surveys.privacy import personal_data_export
 from surveys.selectors import rounds_for_user, signed_in
@@ -36,3 +36,12 @@ def my_data(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = 'attachment; filename="polis-assess-my-data.json"'
     return response
+
+
+@never_cache
+@require_POST
+def keep_alive(request: HttpRequest) -> HttpResponse:
+    """Start the session's time again: the session warning's "Stay signed in" button."""
+    # Saved again, with a new expiry and cookie, although nothing in it changed.
+    request.session.modified = True
+    return JsonResponse({"seconds_left": request.session.get_expiry_age()})

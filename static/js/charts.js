@@ -8,7 +8,7 @@
     if (!source) { continue; }
     var figure = JSON.parse(source.textContent);
     window.Plotly.newPlot(charts[i], figure.data, figure.layout, {
-      displaylogo: false, responsive: true, modeBarButtonsToRemove: ["sendDataToCloud"]
+      displaylogo: false, responsive: true, modeBarButtonsToRemove: ["sendDataToCloud", "sendChartToCloud"]
     });
   }
 }());

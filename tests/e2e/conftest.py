@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import io
+import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test.utils import modify_settings, override_settings
+
+from tests.web import FAST_HASHERS
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext, Page
 
 # Playwright's sync API keeps an asyncio loop running in this thread; without this Django's
 # ORM refuses to run in the tests (and fixtures) that share the thread with it.
@@ -54,3 +65,104 @@ def context(browser, live_server) -> Iterator:
 @pytest.fixture
 def page(context):
     return context.new_page()
+
+
+@pytest.fixture(scope="session")
+def demo_server(browser, django_db_setup, django_db_blocker) -> Iterator:
+    """The whole demo (``seed_demo``) committed once and served by a live server of its own.
+
+    Seeding takes seconds, so the tests that only look at pages share one copy through
+    ``demo_site`` instead of the ``live_server`` fixture's flush after every test: such tests
+    must leave the data as they found it. The database is flushed when the session ends, as
+    after a transactional test.
+    """
+    from pytest_django.live_server_helper import LiveServer
+
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHERS),
+    ):
+        banks = sorted((Path(settings.BASE_DIR) / "fixtures" / "question_banks").glob("*.yaml"))
+        call_command("load_bank", "--publish", "--skip-existing", *map(str, banks), verbosity=0)
+        call_command("seed_demo", stdout=io.StringIO())
+    with modify_settings(ALLOWED_HOSTS={"append": "localhost"}):
+        server = LiveServer("localhost")
+        yield server
+        server.stop()
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def demo_site(demo_server, django_db_blocker) -> Iterator:
+    """The shared demo for one test; the server's threads (and the test) may use the database."""
+    with django_db_blocker.unblock():
+        yield demo_server
+
+
+@pytest.fixture(scope="session")
+def _demo_contexts(browser) -> Iterator[dict[tuple[str, str], BrowserContext]]:
+    contexts: dict[tuple[str, str], BrowserContext] = {}
+    yield contexts
+    for context in contexts.values():
+        context.close()
+
+
+@pytest.fixture
+def demo_page(browser, demo_site, _demo_contexts) -> Iterator[Callable[..., Page]]:
+    """Opens a page on the shared demo as a demo user ("" for a visitor not signed in).
+
+    One browser context per user and set of context options (``viewport``, ``bypass_csp``) is
+    kept for the session, so each user logs in once and plotly's 4 MB comes from the cache.
+    """
+    from tests.e2e.pages import log_in
+
+    pages: list[Page] = []
+
+    def open_page(user: str, **options: Any) -> Page:
+        key = (user, json.dumps(options, sort_keys=True))
+        if key not in _demo_contexts:
+            context = browser.new_context(base_url=demo_site.url, locale="en-GB", **options)
+            context.set_default_timeout(TIMEOUT_MS)
+            context.set_default_navigation_timeout(TIMEOUT_MS)
+            if user:
+                login_page = context.new_page()
+                log_in(login_page, user, password=settings.DEMO_PASSWORD)
+                login_page.close()
+            _demo_contexts[key] = context
+        page = _demo_contexts[key].new_page()
+        pages.append(page)
+        return page
+
+    yield open_page
+    for page in pages:
+        page.close()
+
+
+_CHECKED = pytest.StashKey[dict[str, dict[str, str]]]()
+
+
+@pytest.fixture
+def record_check(request) -> Callable[[str, str, str], None]:
+    """Notes one check's outcome for a page state, for the table printed after the run."""
+    table = request.config.stash.setdefault(_CHECKED, {})
+
+    def record(state_id: str, check: str, outcome: str) -> None:
+        table.setdefault(state_id, {})[check] = outcome
+
+    return record
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    table = config.stash.get(_CHECKED, {})
+    if not table:
+        return
+    checks = sorted({check for outcomes in table.values() for check in outcomes})
+    width = max(len(state_id) for state_id in table)
+    terminalreporter.section(f"pages × states checked ({len(table)})")
+    terminalreporter.write_line(
+        f"{'page--state':<{width}}  " + "  ".join(f"{c:<22}" for c in checks)
+    )
+    for state_id, outcomes in table.items():
+        cells = "  ".join(f"{outcomes.get(c, '-'):<22}" for c in checks)
+        terminalreporter.write_line(f"{state_id:<{width}}  {cells}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Locator, Page, expect
 
 from surveys.models import Membership, Question, Response, Round
@@ -10,14 +12,23 @@ from surveys.structure import AnswerValue, bank_for
 from tests.factories import PASSWORD
 
 
-def log_in(page: Page, user, *, next_url: str = "") -> None:
-    """Log in through the real login page and wait until it has moved on."""
+def log_in(page: Page, user, *, next_url: str = "", password: str = PASSWORD) -> None:
+    """Log in through the real login page and wait until it has moved on.
+
+    ``user`` is a user or a username (the demo's accounts use the demo password).
+    """
     if not page.url.split("?")[0].endswith("/accounts/login/"):
         page.goto(f"/accounts/login/?next={next_url}" if next_url else "/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Username").fill(getattr(user, "username", user))
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def log_out(page: Page) -> None:
+    """Log out with the navigation bar's button and wait for the login page."""
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url(lambda url: "/accounts/login/" in url)
 
 
 def card(page: Page, question: Question) -> Locator:
@@ -77,6 +88,28 @@ def expect_answered(page: Page, question: Question, shown: list[str]) -> None:
         expect(block.get_by_role("spinbutton")).to_have_value(shown[0])
     else:
         expect(block.get_by_label(question.text, exact=True)).to_have_value(shown[0])
+
+
+def draft_notice(page: Page) -> Locator:
+    """The section page's offer of answers that were typed but never reached the server."""
+    return page.locator("#draft-notice")
+
+
+def restore_unsaved_answers(page: Page) -> None:
+    """Accept the offer, then wait for the background save of the restored answers."""
+    notice = draft_notice(page)
+    expect(notice).to_be_focused()
+    notice.get_by_role("button", name="Restore my unsaved answers").click()
+    expect(notice).to_have_text("Your unsaved answers are back on the page and are being saved.")
+    expect(page.locator("#autosave-status")).to_have_text(re.compile(r"^Saved at \d\d:\d\d$"))
+    assert kept_copies(page) == []
+
+
+def kept_copies(page: Page) -> list[str]:
+    """The keys of the copies of unsaved answers this browser holds for the site."""
+    return page.evaluate(
+        "Object.keys(localStorage).filter((key) => key.startsWith('polis-assess-draft:'))"
+    )
 
 
 def progress_value(page: Page) -> int:

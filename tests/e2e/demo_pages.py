@@ -1,0 +1,238 @@
+"""Every page of the app in each state worth checking, reached on the shared demo as a person would.
+
+The accessibility and reflow tests walk this one catalogue, so a page added here is checked by
+both. Each state starts from a fresh browser context (signed in as ``user`` when one is named)
+and leaves the demo data as it found it, or in a state the next visit can reach again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import F
+from playwright.sync_api import Page, expect
+
+from surveys.models import Question, Response, Round
+from surveys.structure import SectionView, bank_for
+
+FACILITATOR = "facilitator"
+# Demo officers (``seed_demo``) in the open round 2: one who has not started, one more who has
+# not (used for the conflict, so the first one's page stays empty), one halfway, one submitted.
+NOT_STARTED = "rotterdam-urban-planning"
+NOT_STARTED_TOO = "valenciennes-urban-planning"
+HALFWAY = "mechelen-it-and-data"
+SUBMITTED = "rotterdam-mobility"
+LOCKED_OUT = "someone-who-forgot"
+ROUND_1 = "Session 1 — "
+ROUND_2 = "Session 2 — "
+ROUND_3 = "Session 1 follow-up — "
+
+
+def demo_round(title_start: str) -> Round:
+    return Round.objects.get(title__startswith=title_start)
+
+
+def section_with(round_: Round, kind: str) -> SectionView:
+    """The first section of the round's questionnaire that has a question of this kind."""
+    bank = bank_for(round_.questionnaire)
+    return next(s for s in bank.sections if any(q.kind == kind for q in s.questions))
+
+
+def wait_for_charts(page: Page) -> None:
+    """Every plotly chart on the page is drawn."""
+    charts = page.locator(".plotly-chart")
+    for index in range(charts.count()):
+        expect(charts.nth(index).locator(".main-svg").first).to_be_attached()
+
+
+@dataclass(frozen=True)
+class PageState:
+    page: str
+    state: str
+    user: str  # a demo username; "" for a visitor who is not signed in
+    reach: Callable[[Page], None]
+    ours: bool = True  # False: Django's own markup (the admin), which we do not restyle
+
+    @property
+    def id(self) -> str:
+        return f"{self.page}--{self.state}"
+
+
+# --- Visitors ----------------------------------------------------------------------------------
+
+
+def _login(page: Page) -> None:
+    page.goto("/accounts/login/")
+
+
+def _login_failed(page: Page) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("nobody-by-this-name")
+    page.get_by_label("Password").fill("not-the-password-1")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+
+
+def _locked_out(page: Page) -> None:
+    # django-axes locks a username + address after five failures (and stays locked).
+    heading = page.get_by_role("heading", name="Too many failed log-in attempts")
+    for _attempt in range(6):
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill(LOCKED_OUT)
+        page.get_by_label("Password").fill("not-the-password-1")
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_load_state()
+        if heading.count():
+            return
+    expect(heading).to_be_visible()
+
+
+def _password_reset(page: Page) -> None:
+    page.goto("/accounts/password_reset/")
+
+
+def _password_reset_invalid(page: Page) -> None:
+    page.goto("/accounts/password_reset/")
+    page.get_by_label("Email").fill("not an address")
+    page.get_by_role("button", name="Send the link").click()
+    expect(page.locator(".invalid-feedback")).to_be_visible()
+
+
+def _password_reset_sent(page: Page) -> None:
+    page.goto("/accounts/password_reset/")
+    page.get_by_label("Email").fill("nobody@example.org")
+    page.get_by_role("button", name="Send the link").click()
+    page.wait_for_url("**/password_reset/done/")
+
+
+def _password_reset_bad_link(page: Page) -> None:
+    page.goto("/accounts/reset/MQ/made-up-token/")
+
+
+def _admin_login(page: Page) -> None:
+    page.goto("/admin/login/")
+
+
+# --- Officers ----------------------------------------------------------------------------------
+
+
+def _home(page: Page) -> None:
+    page.goto("/")
+
+
+def _password_change(page: Page) -> None:
+    page.goto("/accounts/password_change/")
+
+
+def _section_url(round_: Round, section: SectionView) -> str:
+    return f"/rounds/{round_.pk}/sections/{section.dimension.code}/"
+
+
+def _section_empty(page: Page) -> None:
+    round_ = demo_round(ROUND_2)
+    page.goto(_section_url(round_, bank_for(round_.questionnaire).sections[0]))
+
+
+def _section_errors(page: Page) -> None:
+    # A number out of range and an evidence link that is no address: neither is saved.
+    round_ = demo_round(ROUND_2)
+    section = section_with(round_, Question.Kind.NUMBER)
+    page.goto(_section_url(round_, section))
+    number = next(q for q in section.questions if q.kind == Question.Kind.NUMBER)
+    page.locator(f"#q-{number.code}").get_by_role("spinbutton").fill(
+        str((number.max_value or Decimal(100)) + 1)
+    )
+    other = next(q for q in section.questions if q.kind != Question.Kind.NUMBER)
+    card = page.locator(f"#q-{other.code}")
+    card.get_by_text("Comment or evidence link").click()
+    card.get_by_label("Evidence link (optional)").fill("see the annual report")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("#error-summary")).to_be_focused()
+
+
+def _section_conflict(page: Page) -> None:
+    # Saved elsewhere after this page was loaded: Save shows the conflict and keeps the answers.
+    round_ = demo_round(ROUND_2)
+    page.goto(_section_url(round_, bank_for(round_.questionnaire).sections[0]))
+    Response.objects.filter(round=round_, respondent__username=NOT_STARTED_TOO).update(
+        version=F("version") + 1
+    )
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("#conflict-message")).to_be_visible()
+
+
+def _section_read_only(page: Page) -> None:
+    round_ = demo_round(ROUND_2)
+    page.goto(_section_url(round_, bank_for(round_.questionnaire).sections[0]))
+
+
+def _review_missing(page: Page) -> None:
+    page.goto(f"/rounds/{demo_round(ROUND_2).pk}/review/")
+    expect(page.locator("#missing-summary")).to_be_visible()
+
+
+def _review_submitted(page: Page) -> None:
+    page.goto(f"/rounds/{demo_round(ROUND_2).pk}/review/")
+    expect(page.locator("#submitted-message")).to_be_visible()
+
+
+def _results(page: Page) -> None:
+    page.goto(f"/rounds/{demo_round(ROUND_1).pk}/cities/rotterdam/results/")
+    wait_for_charts(page)
+
+
+def _report(page: Page) -> None:
+    page.goto(f"/rounds/{demo_round(ROUND_1).pk}/cities/rotterdam/report/")
+
+
+# --- Facilitators ------------------------------------------------------------------------------
+
+
+def _dashboard(page: Page) -> None:
+    page.goto(f"/rounds/{demo_round(ROUND_3).pk}/dashboard/")
+    expect(page.locator("#round-change")).to_be_visible()
+    wait_for_charts(page)
+
+
+def _dashboard_filtered(page: Page) -> None:
+    page.goto(f"/rounds/{demo_round(ROUND_1).pk}/dashboard/?country=BE&sort=overall")
+    wait_for_charts(page)
+
+
+def _dashboard_bad_filter(page: Page) -> None:
+    page.goto(f"/rounds/{demo_round(ROUND_1).pk}/dashboard/?sort=nonsense&dimension=nonsense")
+    expect(page.get_by_role("alert").first).to_be_visible()
+    wait_for_charts(page)
+
+
+def _tracker(page: Page) -> None:
+    page.goto(f"/rounds/{demo_round(ROUND_2).pk}/tracker/")
+
+
+PAGE_STATES: list[PageState] = [
+    PageState("login", "empty", "", _login),
+    PageState("login", "wrong-password", "", _login_failed),
+    PageState("login", "locked-out", "", _locked_out),
+    PageState("password-reset", "empty", "", _password_reset),
+    PageState("password-reset", "invalid-address", "", _password_reset_invalid),
+    PageState("password-reset", "link-sent", "", _password_reset_sent),
+    PageState("password-reset", "bad-link", "", _password_reset_bad_link),
+    PageState("admin-login", "empty", "", _admin_login, ours=False),
+    PageState("my-assessments", "officer", NOT_STARTED, _home),
+    PageState("password-change", "empty", NOT_STARTED, _password_change),
+    PageState("section", "empty", NOT_STARTED, _section_empty),
+    PageState("section", "with-errors", NOT_STARTED, _section_errors),
+    PageState("section", "conflict", NOT_STARTED_TOO, _section_conflict),
+    PageState("section", "read-only", SUBMITTED, _section_read_only),
+    PageState("review", "missing-answers", HALFWAY, _review_missing),
+    PageState("review", "submitted", SUBMITTED, _review_submitted),
+    PageState("results", "city", SUBMITTED, _results),
+    PageState("report", "printable", SUBMITTED, _report),
+    PageState("my-assessments", "facilitator", FACILITATOR, _home),
+    PageState("dashboard", "with-change", FACILITATOR, _dashboard),
+    PageState("dashboard", "filtered", FACILITATOR, _dashboard_filtered),
+    PageState("dashboard", "bad-filter", FACILITATOR, _dashboard_bad_filter),
+    PageState("tracker", "open-round", FACILITATOR, _tracker),
+]
