@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import psycopg2
 from django.db import connections
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -17,12 +18,14 @@ def _quoted(name: str) -> str:
 
 
 def _maintenance_cursor() -> Any:
-    """A cursor on the server's `postgres` database (CREATE/DROP DATABASE cannot run elsewhere)."""
-    wrapper = connections.create_connection("default")
-    wrapper.settings_dict = {**wrapper.settings_dict, "NAME": "postgres"}
-    wrapper.ensure_connection()
-    wrapper.connection.autocommit = True
-    return wrapper.connection.cursor()
+    """A cursor on the server's `postgres` database (CREATE/DROP DATABASE cannot run elsewhere).
+
+    Plain psycopg2, not a Django connection: django.contrib.postgres would open the default
+    database's connection too, creating that database on the embedded server.
+    """
+    connection = psycopg2.connect(**connection_params(name="postgres"))
+    connection.autocommit = True
+    return connection.cursor()
 
 
 def database_drop(*, name: str) -> None:
@@ -37,3 +40,15 @@ def database_create(*, name: str, template: str | None = None) -> None:
         sql += f" TEMPLATE {_quoted(template)}"
     with _maintenance_cursor() as cursor:
         cursor.execute(sql)
+
+
+def connection_params(*, name: str) -> dict[str, str]:
+    """How another program reaches database ``name`` on the same server (libpq keywords)."""
+    wrapper = connections.create_connection("default")
+    wrapper.settings_dict = {**wrapper.settings_dict, "NAME": name}
+    params = wrapper.get_connection_params()
+    return {
+        key: str(params[key])
+        for key in ("dbname", "user", "password", "host", "port")
+        if params.get(key) not in (None, "")
+    }

@@ -163,6 +163,19 @@ class RecomputeReport:
     cities: int
 
 
+def _round_results_delete(round: Round) -> None:
+    """Every stored score of the round, in four statements however many rows there are.
+
+    QuerySet.delete() on the results would read them first (their scores cascade) and then
+    delete them in batches of 100: one more query per 100 responses or cities. The scores
+    that would cascade go first, so the results can be deleted in one statement.
+    """
+    DimensionScore.objects.filter(result__round=round).delete()
+    ResponseResult.objects.filter(round=round)._raw_delete(ResponseResult.objects.db)
+    CityDimensionResult.objects.filter(city_result__round=round).delete()
+    CityResult.objects.filter(round=round)._raw_delete(CityResult.objects.db)
+
+
 @transaction.atomic
 def round_recompute(*, round: Round) -> RecomputeReport:
     """Rescore every submitted response of a round and rebuild its city results (bulk reads)."""
@@ -179,9 +192,8 @@ def round_recompute(*, round: Round) -> RecomputeReport:
         )
         for response in responses
     ]
-    ResponseResult.objects.filter(round=round).delete()
+    _round_results_delete(round)
     _store_response_scores(bank, scored)
-    CityResult.objects.filter(round=round).delete()
     by_city: dict[int, list[tuple[str, engine.ResponseScore]]] = defaultdict(list)
     for response, score in scored:
         by_city[response.city_id].append((response.department, score))

@@ -1,0 +1,304 @@
+"""The benchmark's scenarios: each page of the issue timed in-process, with its SQL query count."""
+
+from __future__ import annotations
+
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
+from django.db import connection
+from django.http import HttpResponseBase
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from bench import scenarios as names
+from bench.postdata import section_post
+from scoring.services import round_recompute
+from surveys.answers import answers_load
+from surveys.models import Answer, Response, Round
+from surveys.services import response_reopen
+from surveys.structure import SectionView, bank_for
+
+PAGE_SAMPLES = 30
+# Smaller data sets are measured for their query counts and for the growth pages' times;
+# fewer samples of the other pages keep the whole run short.
+QUICK_SAMPLES = 8
+EXPORT_SAMPLES = 5
+RECOMPUTE_SAMPLES = 3
+WARMUP = 2
+# Officers and a city of the fixture file, so every data set (5, 50 or 200 cities) has them.
+EDITING_OFFICER = "rotterdam-mobility"
+SUBMITTING_OFFICER = "antwerp-mobility"
+RESULTS_CITY = "rotterdam"
+GROWTH_PAGES = (names.RESULTS, names.DASHBOARD)
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One scenario's server times (ms), queries per request, and a throughput where it has one."""
+
+    scenario: str
+    samples_ms: list[float]
+    queries: int
+    rate: float | None = None
+    rate_unit: str = ""
+    notes: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.samples_ms)
+
+    @property
+    def p95_ms(self) -> float:
+        return percentile(self.samples_ms, 95)
+
+
+def percentile(samples: list[float], pct: float) -> float:
+    ordered = sorted(samples)
+    rank = (len(ordered) - 1) * pct / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def _timed(
+    call: Callable[[Any], object],
+    *,
+    samples: int,
+    prepare: Callable[[], Any] = lambda: None,
+    warmup: int = WARMUP,
+) -> tuple[list[float], int]:
+    """Times of ``call`` (``prepare`` runs untimed before each), then its query count once more."""
+    for _ in range(warmup):
+        call(prepare())
+    times = []
+    for _ in range(samples):
+        argument = prepare()
+        started = time.perf_counter()
+        call(argument)
+        times.append((time.perf_counter() - started) * 1000)
+    argument = prepare()
+    with CaptureQueriesContext(connection) as queries:
+        call(argument)
+    return times, len(queries.captured_queries)
+
+
+def _expect(response: HttpResponseBase, status: int) -> HttpResponseBase:
+    if response.status_code != status:
+        raise AssertionError(f"expected HTTP {status}, got {response.status_code}")
+    return response
+
+
+def _getter(client: Client, url: str) -> Callable[[object], object]:
+    def get(_: object) -> object:
+        return _expect(client.get(url), 200)
+
+    return get
+
+
+def _client(user: User) -> Client:
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    return client
+
+
+@dataclass
+class _World:
+    open_round: Round
+    closed_round: Round
+    section: SectionView
+    officer: User
+    officer_response: Response
+    submitter: User
+    submitter_response: Response
+    facilitator: User
+
+
+def _world() -> _World:
+    users = get_user_model().objects
+    facilitator = users.get(username="facilitator")
+    open_round = Round.objects.select_related("questionnaire").get(status=Round.Status.OPEN)
+    # The latest closed round follows an earlier one, so its dashboard shows the change too.
+    closed_round = (
+        Round.objects.select_related("questionnaire")
+        .filter(status=Round.Status.CLOSED)
+        .latest("opens_on")
+    )
+    bank = bank_for(open_round.questionnaire)
+    officer = users.get(username=EDITING_OFFICER)
+    submitter = users.get(username=SUBMITTING_OFFICER)
+    officer_response = response_reopen(
+        response=Response.objects.get(round=open_round, respondent=officer), by=facilitator
+    )
+    return _World(
+        open_round=open_round,
+        closed_round=closed_round,
+        section=max(bank.sections, key=lambda s: len(s.questions)),
+        officer=officer,
+        officer_response=officer_response,
+        submitter=submitter,
+        submitter_response=Response.objects.get(round=open_round, respondent=submitter),
+        facilitator=facilitator,
+    )
+
+
+def measure_all(*, quick: bool) -> list[Measurement]:
+    """Every scenario; ``quick`` takes fewer samples except of the ceilings and growth pages."""
+    samples = QUICK_SAMPLES if quick else PAGE_SAMPLES
+    world = _world()
+    officer = _client(world.officer)
+    facilitator = _client(world.facilitator)
+    return [
+        *_ceilings(),
+        *_officer_pages(world, officer, samples),
+        _submit(world, samples),
+        *_facilitator_pages(world, facilitator, samples),
+        _csv_export(world, facilitator),
+        _recompute(world),
+    ]
+
+
+def _ceilings() -> list[Measurement]:
+    """The two ceiling views (bench/ceiling.py), anonymous as in the load test."""
+    client = Client(HTTP_HOST="127.0.0.1")
+    results = []
+    for name, url in (
+        (names.CEILING_BARE, reverse("bench_bare")),
+        (names.CEILING_ONE_QUERY, reverse("bench_one_query")),
+    ):
+        times, queries = _timed(_getter(client, url), samples=PAGE_SAMPLES)
+        results.append(Measurement(name, times, queries))
+    return results
+
+
+def _officer_pages(world: _World, client: Client, samples: int) -> list[Measurement]:
+    round_id, code = world.open_round.pk, world.section.dimension.code
+    section_url = reverse("surveys:section", kwargs={"round_id": round_id, "code": code})
+    autosave_url = reverse("surveys:autosave", kwargs={"round_id": round_id, "code": code})
+    review_url = reverse("surveys:review", kwargs={"round_id": round_id})
+    size = len(world.section.questions)
+    flips = iter(range(10**6))
+
+    def posted(changed: int) -> Callable[[], dict[str, Any]]:
+        def prepare() -> dict[str, Any]:
+            response = Response.objects.get(pk=world.officer_response.pk)
+            return section_post(
+                world.section,
+                answers_load(response),
+                version=response.version,
+                changed=changed,
+                flip=next(flips) % 2 == 0,
+            )
+
+        return prepare
+
+    def autosave(data: dict[str, Any]) -> None:
+        reply = _expect(client.post(autosave_url, data), 200)
+        if reply.json()["status"] != "saved":  # type: ignore[attr-defined]
+            raise AssertionError(f"autosave did not save: {reply.content[:200]!r}")  # type: ignore[attr-defined]
+
+    results = []
+    times, queries = _timed(lambda _: _expect(client.get(section_url), 200), samples=samples)
+    results.append(Measurement(names.SECTION_PAGE, times, queries))
+    times, queries = _timed(
+        lambda data: _expect(client.post(section_url, data), 302),
+        samples=samples,
+        prepare=posted(size),
+    )
+    results.append(Measurement(f"{names.SECTION_SAVE} ({size} answers)", times, queries))
+    times, queries = _timed(autosave, samples=samples, prepare=posted(1))
+    results.append(Measurement(names.AUTOSAVE, times, queries))
+    times, queries = _timed(lambda _: _expect(client.get(review_url), 200), samples=samples)
+    results.append(Measurement(names.REVIEW, times, queries))
+    return results
+
+
+def _submit(world: _World, samples: int) -> Measurement:
+    """Submit and score a complete draft; the facilitator reopens it (untimed) before each."""
+    response = world.submitter_response
+    client = _client(world.submitter)
+    url = reverse("surveys:submit", kwargs={"round_id": world.open_round.pk})
+
+    def reopen() -> None:
+        response_reopen(response=response, by=world.facilitator)
+
+    def submit(_: None) -> None:
+        _expect(client.post(url), 302)
+
+    times, queries = _timed(submit, samples=samples, prepare=reopen)
+    status = Response.objects.values_list("status", flat=True).get(pk=response.pk)
+    if status != Response.Status.SUBMITTED:
+        raise AssertionError(f"submit left the response {status}")
+    return Measurement(names.SUBMIT, times, queries)
+
+
+def _facilitator_pages(world: _World, client: Client, samples: int) -> list[Measurement]:
+    round_id = world.closed_round.pk
+    pages = [
+        (
+            names.RESULTS,
+            reverse(
+                "scoring:city_results", kwargs={"round_id": round_id, "city_slug": RESULTS_CITY}
+            ),
+        ),
+        (names.DASHBOARD, reverse("scoring:dashboard", kwargs={"round_id": round_id})),
+        (names.TRACKER, reverse("scoring:tracker", kwargs={"round_id": round_id})),
+    ]
+    results = []
+    for name, url in pages:
+        times, queries = _timed(
+            _getter(client, url), samples=PAGE_SAMPLES if name in GROWTH_PAGES else samples
+        )
+        results.append(Measurement(name, times, queries))
+    return results
+
+
+def _csv_export(world: _World, client: Client) -> Measurement:
+    """The answers CSV read to the end; its rows per second and the peak Python memory."""
+    url = reverse(
+        "scoring:export",
+        kwargs={"round_id": world.closed_round.pk, "kind": "answers", "file_format": "csv"},
+    )
+    rows = Answer.objects.filter(response__round=world.closed_round).count()
+
+    def export(_: None) -> int:
+        response = _expect(client.get(url), 200)
+        size = 0
+        for chunk in response.streaming_content:  # type: ignore[attr-defined]
+            size += len(chunk)
+        return size
+
+    times, queries = _timed(export, samples=EXPORT_SAMPLES, warmup=1)
+    tracemalloc.start()
+    size = export(None)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return Measurement(
+        names.CSV_EXPORT,
+        times,
+        queries,
+        rate=rows / (statistics.median(times) / 1000),
+        rate_unit="rows/s",
+        notes={"rows": rows, "bytes": size, "peak_kib": round(peak / 1024)},
+    )
+
+
+def _recompute(world: _World) -> Measurement:
+    report = round_recompute(round=world.closed_round)
+    times, queries = _timed(
+        lambda _: round_recompute(round=world.closed_round), samples=RECOMPUTE_SAMPLES, warmup=0
+    )
+    return Measurement(
+        names.RECOMPUTE,
+        times,
+        queries,
+        rate=report.responses / (statistics.median(times) / 1000),
+        rate_unit="responses/s",
+        notes={"responses": report.responses, "cities": report.cities},
+    )

@@ -1,0 +1,124 @@
+"""`make bench-peer`: django-survey-and-report in its own environment, timed against our pages.
+
+The peer (from PyPI, installed by the Makefile into var/bench/peer/venv, never copied here)
+gets a fresh database on the same PostgreSQL server; bench/peer_site/measure.py builds its
+survey (8 sections × 8 five-choice questions, 5,000 responses) and times it. Our pages are
+timed again in the same run on the 200-city data set of `make bench`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+from typing import Any
+
+from bench import scenarios as names
+from bench.run import BASE_DIR, OUT, SERVER_ENV, SIZES, database
+
+PEER_DB = "polis_bench_peer"
+PEER_PYTHON = BASE_DIR / "var" / "bench" / "peer" / "venv" / "bin" / "python"
+
+
+def _median(figures: dict[str, Any]) -> float:
+    return statistics.median(figures["samples_ms"])
+
+
+def _ours() -> dict[str, dict[str, Any]]:
+    path = OUT / "peer-ours.json"
+    env = {**os.environ, "POLIS_DB_NAME": database(SIZES[-1])}
+    subprocess.run(
+        [sys.executable, "-m", "bench.inprocess", str(path)], cwd=BASE_DIR, env=env, check=True
+    )
+    measurements = json.loads(path.read_text(encoding="utf-8"))["measurements"]
+    found = {}
+    for measurement in measurements:
+        key = measurement["scenario"]
+        found[names.SECTION_SAVE if key.startswith(names.SECTION_SAVE) else key] = measurement
+    return found
+
+
+def _peer() -> dict[str, Any]:
+    import django
+
+    django.setup()
+    from bench.database import connection_params, database_create, database_drop
+
+    database_drop(name=PEER_DB)
+    database_create(name=PEER_DB)
+    params = connection_params(name=PEER_DB)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.peer_site.settings",
+        "PEER_SECRET_KEY": os.environ["DJANGO_SECRET_KEY"],
+        "PEER_DB_NAME": params["dbname"],
+        "PEER_DB_USER": params.get("user", ""),
+        "PEER_DB_PASSWORD": params.get("password", ""),
+        "PEER_DB_HOST": params.get("host", ""),
+        "PEER_DB_PORT": params.get("port", ""),
+    }
+    path = OUT / "peer.json"
+    subprocess.run(
+        [str(PEER_PYTHON), "-m", "bench.peer_site.measure", str(path)],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+    )
+    return dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def table(ours: dict[str, dict[str, Any]], peer: dict[str, Any]) -> str:
+    export = ours[names.CSV_EXPORT]
+    our_answers_per_s = export["notes"]["rows"] / (_median(export) / 1000)
+    peer_answers_per_s = peer["answers_in_export"] / (_median(peer["CSV export"]) / 1000)
+    pairs = [
+        ("section page (one section)", ours[names.SECTION_PAGE], peer["section page"]),
+        (
+            "save a section (ours) / submit the survey (peer)",
+            ours[names.SECTION_SAVE],
+            peer["submission (64 answers)"],
+        ),
+        (
+            "submit with scoring (ours) / submit (peer)",
+            ours[names.SUBMIT],
+            peer["submission (64 answers)"],
+        ),
+    ]
+    lines = [
+        f"{'scenario':50}  {'ours ms':>9}  {'peer ms':>9}  {'ours/peer':>9}  {'queries ours/peer':>17}",
+    ]
+    for label, mine, theirs in pairs:
+        lines.append(
+            f"{label:50}  {_median(mine):9.1f}  {_median(theirs):9.1f}  "
+            f"{_median(mine) / _median(theirs):8.2f}×  {mine['queries']:>8} / {theirs['queries']}"
+        )
+    lines.append(
+        f"{'CSV export, answers per second':50}  {our_answers_per_s:9,.0f}  {peer_answers_per_s:9,.0f}  "
+        f"{our_answers_per_s / peer_answers_per_s:8.2f}×  {export['queries']:>8} / "
+        f"{peer['CSV export']['queries']}"
+    )
+    lines.append(
+        f"Ours: {SIZES[-1]} cities (export: {export['notes']['rows']:,} answers). Peer: "
+        f"{peer['answers_in_export']:,} answers in 5,000 responses, anonymous survey."
+    )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    os.environ.update(SERVER_ENV)
+    OUT.mkdir(parents=True, exist_ok=True)
+    if not PEER_PYTHON.exists():
+        print("The peer's environment is missing: run `make bench-peer`.", file=sys.stderr)
+        return 2
+    peer = _peer()
+    ours = _ours()
+    text = table(ours, peer)
+    print(text)
+    (OUT / "peer.txt").write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

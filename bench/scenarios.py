@@ -1,0 +1,27 @@
+"""Names of the benchmark's scenarios, shared by the modules that measure and the one that judges."""
+
+CEILING_BARE = "ceiling: bare template"
+CEILING_ONE_QUERY = "ceiling: one query"
+SECTION_PAGE = "section page GET"
+SECTION_SAVE = "section save POST"  # the name goes on with the number of answers posted
+AUTOSAVE = "autosave POST (1 answer changed)"
+REVIEW = "review page"
+SUBMIT = "submit (with scoring)"
+RESULTS = "per-city results"
+DASHBOARD = "cross-city dashboard"
+TRACKER = "completion tracker"
+CSV_EXPORT = "CSV export (answers)"
+RECOMPUTE = "recompute a round's scores"
+
+# Requests over HTTP; the recompute is a service call, not a page.
+PAGES = (
+    SECTION_PAGE,
+    SECTION_SAVE,
+    AUTOSAVE,
+    REVIEW,
+    SUBMIT,
+    RESULTS,
+    DASHBOARD,
+    TRACKER,
+    CSV_EXPORT,
+)
