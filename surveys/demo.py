@@ -28,6 +28,7 @@ from surveys.models import (
     Response,
     Round,
 )
+from surveys.services import answer_row
 from surveys.structure import AnswerValue, Bank, bank_for, visible_question_ids
 
 FACILITATORS_GROUP = "POLIS facilitators"
@@ -239,19 +240,7 @@ def _bulk_answers(
         if not value.is_empty
     ]
     answers = Answer.objects.bulk_create(
-        (
-            Answer(
-                response=response,
-                question_id=question_id,
-                option_id=value.option_id,
-                number=value.number,
-                text=value.text,
-                comment=value.comment,
-                evidence_url=value.evidence_url,
-                updated_at=now,
-            )
-            for response, _, question_id, value in kept
-        ),
+        (answer_row(response, question_id, value, now) for response, _, question_id, value in kept),
         batch_size=BULK_BATCH,
     )
     through = Answer.choices.through

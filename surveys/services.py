@@ -56,7 +56,21 @@ def response_get_or_create(*, round: Round, membership: Membership) -> Response:
 @dataclass(frozen=True)
 class SaveResult:
     response: Response
-    saved: int
+    answers: dict[int, AnswerValue]  # every stored answer of the response after this save
+
+
+def answer_row(response: Response, question_id: int, value: AnswerValue, now: datetime) -> Answer:
+    """The (unsaved) Answer row holding one typed value; its multiple choices go separately."""
+    return Answer(
+        response=response,
+        question_id=question_id,
+        option_id=value.option_id,
+        number=value.number,
+        text=value.text,
+        comment=value.comment,
+        evidence_url=value.evidence_url,
+        updated_at=now,
+    )
 
 
 @transaction.atomic
@@ -85,19 +99,7 @@ def answers_save(
     if cleared:
         Answer.objects.filter(response=locked, question_id__in=cleared).delete()
     rows = Answer.objects.bulk_create(
-        [
-            Answer(
-                response=locked,
-                question_id=qid,
-                option_id=value.option_id,
-                number=value.number,
-                text=value.text,
-                comment=value.comment,
-                evidence_url=value.evidence_url,
-                updated_at=now,
-            )
-            for qid, value in kept.items()
-        ],
+        [answer_row(locked, qid, value, now) for qid, value in kept.items()],
         update_conflicts=True,
         unique_fields=["response", "question"],
         update_fields=["option", "number", "text", "comment", "evidence_url", "updated_at"],
@@ -113,7 +115,9 @@ def answers_save(
     locked.version += 1
     locked.updated_at = now
     locked.save(update_fields=["version", "updated_at"])
-    return SaveResult(response=locked, saved=len(values))
+    after = {qid: value for qid, value in before.items() if qid not in cleared}
+    after.update(kept)
+    return SaveResult(response=locked, answers=after)
 
 
 def _record_changes(

@@ -75,7 +75,6 @@ def resume(request: HttpRequest, round_id: int) -> HttpResponse:
 def section(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
     round_, response, bank = _officer_response(request, round_id)
     section_view = _section_or_404(bank, code)
-    answers = answers_load(response)
     conflict = False
     if request.method == "POST" and response.is_editable:
         form = SectionForm(request.POST, section=section_view)
@@ -92,15 +91,14 @@ def section(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
             # Show this page's answers again, on the current version: Save again keeps them.
             conflict = True
             response = stale.response
+            answers = answers_load(response)
             form = _rebound(request, section_view, response)
         except ResponseLocked as error:
             messages.error(request, str(error))
             return redirect("surveys:review", round_id=round_.pk)
         else:
             response = result.response
-            answers = {**answers, **values}
-            for question_id in [qid for qid, value in values.items() if value.is_empty]:
-                answers.pop(question_id, None)
+            answers = result.answers
             if not form.errors:
                 messages.success(
                     request,
@@ -110,6 +108,7 @@ def section(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
                 return _after_save(request, round_, bank, section_view)
             form = _rebound(request, section_view, response)
     else:
+        answers = answers_load(response)
         form = SectionForm(
             initial={"version": response.version}, section=section_view, initial_answers=answers
         )
@@ -221,7 +220,8 @@ def autosave(request: HttpRequest, round_id: int, code: str) -> JsonResponse:
         )
     except ResponseLocked as error:
         return JsonResponse({"status": "locked", "message": str(error)}, status=409)
-    answers = answers_load(result.response)
+    answers = result.answers
+    visible = visible_question_ids(bank, answers)
     progress = progress_for(bank, answers)
     section_progress = progress.section(code)
     return JsonResponse(
@@ -230,11 +230,7 @@ def autosave(request: HttpRequest, round_id: int, code: str) -> JsonResponse:
             "version": result.response.version,
             "saved_at": _time(result.response.updated_at),
             "errors": {name: [str(e) for e in errors] for name, errors in form.errors.items()},
-            "visible": sorted(
-                q.code
-                for q in section_view.questions
-                if q.pk in visible_question_ids(bank, answers)
-            ),
+            "visible": sorted(q.code for q in section_view.questions if q.pk in visible),
             "progress": {
                 "answered": progress.answered,
                 "required": progress.required,
