@@ -45,7 +45,7 @@ def engine_response(
         for question in section.questions:
             if not question.is_scored:
                 continue
-            value, flag = _value(bank, question, answers.get(question.pk))
+            value, flag = answer_value(bank, question, answers.get(question.pk))
             inputs.append(
                 engine.AnswerInput(
                     question=question.code,
@@ -59,9 +59,11 @@ def engine_response(
     return engine.ResponseInput(department=department, answers=tuple(inputs))
 
 
-def _value(
+def answer_value(
     bank: Bank, question: Question, answer: AnswerValue | None
 ) -> tuple[float | None, engine.Flag]:
+    """One answer as the engine sees it: a value 0..1 (level / 4, or share of practices) or a
+    don't-know / not-applicable flag; (None, NONE) when unanswered."""
     if answer is None:
         return None, engine.Flag.NONE
     if question.kind == Question.Kind.MULTI:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from scoring.bridge import answer_value
+from scoring.engine import Flag
 from surveys.answers import answers_by_response
-from surveys.models import City, Option, Question, Response, Round
-from surveys.structure import AnswerValue, Bank, bank_for, visible_question_ids
+from surveys.models import City, Question, Response, Round
+from surveys.structure import bank_for, visible_question_ids
 
 MIN_LEVEL_GAP = 2
 
@@ -34,17 +36,6 @@ class Divergence:
     departments: list[str]
 
 
-def _level(bank: Bank, question: Question, value: AnswerValue) -> float | None:
-    if question.kind == Question.Kind.MULTI:
-        chosen = [bank.options_by_id[pk] for pk in value.choice_ids if pk in bank.options_by_id]
-        if not chosen or any(o.special == Option.Special.DONT_KNOW for o in chosen):
-            return None
-        practices = [o for o in question.options.all() if not o.special]
-        return 4 * sum(1 for o in chosen if not o.special) / len(practices)
-    option = bank.options_by_id.get(value.option_id) if value.option_id else None
-    return None if option is None or option.level is None else float(option.level)
-
-
 def divergence_for(round: Round, city: City) -> Divergence:
     """Compare the submitted responses of one city, per department (three queries)."""
     bank = bank_for(round.questionnaire)
@@ -60,17 +51,13 @@ def divergence_for(round: Round, city: City) -> Divergence:
         for question in bank.questions():
             if not question.is_scored or question.pk not in visible:
                 continue
-            value = given.get(question.pk)
+            value, flag = answer_value(bank, question, given.get(question.pk))
             counts = dont_know[response.department]
             counts[1] += 1
-            if value is None:
-                continue
-            if _is_dont_know(bank, value):
+            if flag is Flag.DONT_KNOW:
                 counts[0] += 1
-                continue
-            level = _level(bank, question, value)
-            if level is not None:
-                levels[question.pk][response.department].append(level)
+            elif value is not None:
+                levels[question.pk][response.department].append(4 * value)
     divergent = []
     for section in bank.sections:
         for question in section.questions:
@@ -92,13 +79,4 @@ def divergence_for(round: Round, city: City) -> Divergence:
         questions=divergent,
         dont_know_share={d: (c[0] / c[1] if c[1] else 0.0) for d, c in sorted(dont_know.items())},
         departments=sorted(dont_know),
-    )
-
-
-def _is_dont_know(bank: Bank, value: AnswerValue) -> bool:
-    ids = [value.option_id] if value.option_id else list(value.choice_ids)
-    return any(
-        bank.options_by_id[pk].special == Option.Special.DONT_KNOW
-        for pk in ids
-        if pk in bank.options_by_id
     )

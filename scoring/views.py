@@ -50,13 +50,14 @@ def dashboard(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = round_for_facilitator(request.user, round_id)
     board = dashboard_for(round_, request.GET)
     selected = board.overlay_rows
+    distribution = board.stage_distribution
     context = {
         "round": round_,
         "board": board,
         "heatmap_json": charts.stage_heatmap(board.heatmap_data()),
         "distribution_json": charts.stage_distribution(
-            [f"{s.level}. {s.name}" for s, _ in board.stage_distribution],
-            [count for _, count in board.stage_distribution],
+            [f"{s.level}. {s.name}" for s, _ in distribution],
+            [count for _, count in distribution],
         ),
         "change": round_change(round_),
         "overlay_json": charts.radar_overlay(
