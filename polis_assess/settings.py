@@ -106,7 +106,7 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "polis_assess.auth.ThrottlingBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "polis_assess.auth.AccountBackend",
 ]
 # Lock a username + IP pair after repeated failures; the same account still works elsewhere.
 AXES_FAILURE_LIMIT = _env_int("POLIS_LOGIN_FAILURE_LIMIT", 5)

@@ -5,26 +5,56 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import QuerySet, Subquery
 from django.utils import timezone
 
 from scoring import engine
 from scoring.bridge import engine_bank, engine_response
 from scoring.models import CityDimensionResult, CityResult, DimensionScore, ResponseResult
-from surveys.answers import answers_by_response, answers_load
+from scoring.submit_sql import departments_json, submit_and_store
+from surveys.answers import answers_by_response
 from surveys.models import Response, Round
-from surveys.structure import Bank, bank_for
+from surveys.structure import AnswerValue, Bank, bank_for
 
 
-def response_score_store(*, bank: Bank, response: Response) -> engine.ResponseScore:
-    """Score one submitted response, store it, and refresh its city's result."""
-    score = engine.score_response(
-        engine_bank(bank), engine_response(bank, response.department, answers_load(response))
+def response_submit_scored(
+    *,
+    bank: Bank,
+    response: Response,
+    answers: Mapping[int, AnswerValue],
+    by: User,
+    at: datetime,
+) -> bool:
+    """Mark this version of a draft submitted and store its scores and its city's result.
+
+    Two queries: the city's other stored scores, then one statement that writes the response
+    and every result (``scoring.submit_sql``). False, with nothing written, if the stored
+    response is no longer this version of a draft in an open round.
+    """
+    ebank = engine_bank(bank)
+    score = engine.score_response(ebank, engine_response(bank, response.department, answers))
+    others, city_seen = _other_city_scores(bank, response)
+    written = submit_and_store(
+        response=response,
+        by=by,
+        at=at,
+        score=score,
+        # The new result is the city's latest, so it comes last, as a refresh would read it.
+        city=engine.combine_city(ebank, [*others, (response.department, score)]),
+        city_seen=city_seen,
+        dimension_ids=_dimension_ids(bank),
     )
-    _store_response_scores(bank, [(response, score)])
-    city_result_refresh(bank=bank, round=response.round, city_ids=[response.city_id])
-    return score
+    if not written.response:
+        return False
+    if not written.city:
+        # Another response of the city was scored or discarded since its scores were read.
+        city_result_refresh(bank=bank, round=response.round, city_ids=[response.city_id])
+    return True
 
 
 def response_score_discard(*, response: Response) -> None:
@@ -36,8 +66,12 @@ def response_score_discard(*, response: Response) -> None:
     )
 
 
+def _dimension_ids(bank: Bank) -> dict[str, int]:
+    return {s.dimension.code: s.dimension.pk for s in bank.sections}
+
+
 def _store_response_scores(bank: Bank, scored: list[tuple[Response, engine.ResponseScore]]) -> None:
-    ResponseResult.objects.filter(response__in=[response for response, _ in scored]).delete()
+    """Insert the scores of responses that have none stored (their old ones were deleted)."""
     now = timezone.now()
     results = ResponseResult.objects.bulk_create(
         ResponseResult(
@@ -51,7 +85,7 @@ def _store_response_scores(bank: Bank, scored: list[tuple[Response, engine.Respo
         )
         for response, score in scored
     )
-    dimension_ids = {s.dimension.code: s.dimension.pk for s in bank.sections}
+    dimension_ids = _dimension_ids(bank)
     DimensionScore.objects.bulk_create(
         DimensionScore(
             result=result,
@@ -68,92 +102,152 @@ def _store_response_scores(bank: Bank, scored: list[tuple[Response, engine.Respo
     )
 
 
-def stored_response_scores(
-    bank: Bank, round: Round, city_ids: Iterable[int] | None = None
-) -> dict[int, list[tuple[str, engine.ResponseScore]]]:
-    """Stored per-response scores by city, rebuilt as engine outputs (two queries)."""
-    results = ResponseResult.objects.filter(round=round, response__status=Response.Status.SUBMITTED)
+# A stored result with its dimension scores, one row per dimension (a LEFT JOIN, so a result
+# without any dimension score still comes back once, with Nones).
+_STORED_COLUMNS = (
+    "pk",
+    "city_id",
+    "department",
+    "overall_score",
+    "overall_stage",
+    "dimension_scores__dimension_id",
+    "dimension_scores__score",
+    "dimension_scores__stage",
+    "dimension_scores__coverage",
+    "dimension_scores__dont_know_share",
+    "dimension_scores__answered",
+    "dimension_scores__applicable",
+)
+
+
+def _submitted_results(round_id: int, city_ids: Iterable[int] | None) -> QuerySet[ResponseResult]:
+    results = ResponseResult.objects.filter(
+        round_id=round_id, response__status=Response.Status.SUBMITTED
+    )
     if city_ids is not None:
         results = results.filter(city_id__in=list(city_ids))
+    return results.order_by("pk")
+
+
+def _scores_from_rows(
+    bank: Bank, rows: Iterable[tuple[Any, ...]]
+) -> dict[int, list[tuple[str, engine.ResponseScore]]]:
+    """Rows of ``_STORED_COLUMNS`` (ordered by result) as engine outputs by city."""
     codes = {s.dimension.pk: s.dimension.code for s in bank.sections}
-    rows: dict[int, list[DimensionScore]] = defaultdict(list)
-    result_list = list(results.order_by("pk"))
-    for row in DimensionScore.objects.filter(result__in=[r.pk for r in result_list]):
-        rows[row.result_id].append(row)
+    heads: dict[int, tuple[int, str, float | None, int | None]] = {}
+    stored: dict[int, dict[str, engine.DimensionScore]] = defaultdict(dict)
+    for pk, city_id, department, overall_score, overall_stage, dimension_id, *values in rows:
+        heads.setdefault(pk, (city_id, department, overall_score, overall_stage))
+        if dimension_id is not None:
+            code = codes[dimension_id]
+            stored[pk][code] = engine.DimensionScore(code, *values)
     by_city: dict[int, list[tuple[str, engine.ResponseScore]]] = defaultdict(list)
-    for result in result_list:
-        stored = {codes[row.dimension_id]: row for row in rows[result.pk]}
-        by_city[result.city_id].append(
+    for pk, (city_id, department, overall_score, overall_stage) in heads.items():
+        dimensions = stored[pk]
+        by_city[city_id].append(
             (
-                result.department,
+                department,
                 engine.ResponseScore(
                     dimensions=tuple(
-                        engine.DimensionScore(
-                            dimension=code,
-                            score=stored[code].score,
-                            stage=stored[code].stage,
-                            coverage=stored[code].coverage,
-                            dont_know_share=stored[code].dont_know_share,
-                            answered=stored[code].answered,
-                            applicable=stored[code].applicable,
-                        )
-                        for code in codes.values()
-                        if code in stored
+                        dimensions[code] for code in codes.values() if code in dimensions
                     ),
-                    overall_score=result.overall_score,
-                    overall_stage=result.overall_stage,
+                    overall_score=overall_score,
+                    overall_stage=overall_stage,
                 ),
             )
         )
     return by_city
 
 
+def stored_response_scores(
+    bank: Bank, round: Round, city_ids: Iterable[int] | None = None
+) -> dict[int, list[tuple[str, engine.ResponseScore]]]:
+    """Stored per-response scores by city, rebuilt as engine outputs (one query)."""
+    rows = _submitted_results(round.pk, city_ids).values_list(*_STORED_COLUMNS)
+    return _scores_from_rows(bank, rows)
+
+
+def _other_city_scores(
+    bank: Bank, response: Response
+) -> tuple[list[tuple[str, engine.ResponseScore]], datetime | None]:
+    """The stored scores of the other submitted responses of the response's city, and when
+    its city result was computed (None without one), read together in one query."""
+    seen = CityResult.objects.filter(round_id=response.round_id, city_id=response.city_id)
+    rows = list(
+        _submitted_results(response.round_id, [response.city_id])
+        .exclude(response_id=response.pk)
+        .annotate(city_seen=Subquery(seen.order_by().values("computed_at")))
+        .values_list("city_seen", *_STORED_COLUMNS)
+    )
+    city_seen = rows[0][0] if rows else None
+    scores = _scores_from_rows(bank, (row[1:] for row in rows))
+    return scores.get(response.city_id, []), city_seen
+
+
 def city_result_refresh(*, bank: Bank, round: Round, city_ids: Iterable[int]) -> None:
     """Recombine the given cities' submitted responses into their stored city results."""
     city_ids = list(city_ids)
     by_city = stored_response_scores(bank, round, city_ids)
-    CityResult.objects.filter(round=round, city_id__in=city_ids).delete()
-    combined = {
-        city_id: engine.combine_city(engine_bank(bank), scores)
-        for city_id, scores in by_city.items()
-        if scores
-    }
+    ebank = engine_bank(bank)
+    combined = {city_id: engine.combine_city(ebank, scores) for city_id, scores in by_city.items()}
+    emptied = [city_id for city_id in city_ids if city_id not in combined]
+    if emptied:
+        CityResult.objects.filter(round=round, city_id__in=emptied).delete()
     _store_city_results(bank, round, combined)
 
 
 def _store_city_results(bank: Bank, round: Round, combined: Mapping[int, engine.CityScore]) -> None:
+    """Write the city results, replacing the stored ones of the same cities (two queries)."""
+    if not combined:
+        return
     now = timezone.now()
     city_ids = list(combined)
     results = CityResult.objects.bulk_create(
-        CityResult(
-            round=round,
-            city_id=city_id,
-            overall_score=combined[city_id].overall_score,
-            overall_stage=combined[city_id].overall_stage,
-            responses=combined[city_id].responses,
-            computed_at=now,
-        )
-        for city_id in city_ids
+        [
+            CityResult(
+                round=round,
+                city_id=city_id,
+                overall_score=combined[city_id].overall_score,
+                overall_stage=combined[city_id].overall_stage,
+                responses=combined[city_id].responses,
+                computed_at=now,
+            )
+            for city_id in city_ids
+        ],
+        update_conflicts=True,
+        unique_fields=["round", "city"],
+        update_fields=["overall_score", "overall_stage", "responses", "computed_at"],
     )
-    dimension_ids = {s.dimension.code: s.dimension.pk for s in bank.sections}
+    dimension_ids = _dimension_ids(bank)
     CityDimensionResult.objects.bulk_create(
-        CityDimensionResult(
-            city_result=result,
-            dimension_id=dimension_ids[item.dimension],
-            score=item.score,
-            median=item.median,
-            stage=item.stage,
-            spread=item.spread,
-            silo=item.silo,
-            coverage=item.coverage,
-            dont_know_share=item.dont_know_share,
-            departments=[
-                {"department": d.department, "score": d.score, "stage": d.stage}
-                for d in item.departments
-            ],
-        )
-        for result, city_id in zip(results, city_ids, strict=True)
-        for item in combined[city_id].dimensions
+        [
+            CityDimensionResult(
+                city_result=result,
+                dimension_id=dimension_ids[item.dimension],
+                score=item.score,
+                median=item.median,
+                stage=item.stage,
+                spread=item.spread,
+                silo=item.silo,
+                coverage=item.coverage,
+                dont_know_share=item.dont_know_share,
+                departments=departments_json(item),
+            )
+            for result, city_id in zip(results, city_ids, strict=True)
+            for item in combined[city_id].dimensions
+        ],
+        update_conflicts=True,
+        unique_fields=["city_result", "dimension"],
+        update_fields=[
+            "score",
+            "median",
+            "stage",
+            "spread",
+            "silo",
+            "coverage",
+            "dont_know_share",
+            "departments",
+        ],
     )
 
 

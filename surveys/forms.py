@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from surveys.models import Question
@@ -87,8 +86,8 @@ class QuestionGroup:
 
 def _answer_field(question: Question) -> forms.Field:
     label = question.text
-    # Form help texts are trusted HTML (crispy renders them with |safe); a bank's are plain text.
-    help_text = escape(question.help_text)
+    # A bank's help text is plain text; surveys/field_html.py escapes it like every other text.
+    help_text = question.help_text
     options = list(question.options.all())
     if question.kind in Question.CHOICE_KINDS:
         return forms.TypedChoiceField(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import AnonymousUser, Permission, User
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from surveys.answers import answers_load
@@ -19,7 +19,26 @@ AnyUser = User | AnonymousUser
 
 
 def is_facilitator(user: AnyUser) -> bool:
-    return bool(user.is_authenticated and user.has_perm(FACILITATE_PERMISSION))
+    """Whether the user holds the facilitate_round permission, directly or through a group.
+
+    One query, remembered on the user object for the rest of the request: `has_perm` would load
+    every permission of the user and of their groups in two. The rules are ModelBackend's, the
+    only backend that grants permissions here: inactive users have none, active superusers all.
+    """
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    cached: bool | None = getattr(user, "_polis_facilitator", None)
+    if cached is None:
+        app_label, codename = FACILITATE_PERMISSION.split(".")
+        cached = (
+            Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            .filter(Q(user=user) | Q(group__user=user))
+            .exists()
+        )
+        user._polis_facilitator = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def signed_in(request: HttpRequest) -> User:
@@ -32,6 +51,9 @@ def signed_in(request: HttpRequest) -> User:
 def membership_for(user: AnyUser) -> Membership | None:
     if not isinstance(user, User):
         return None
+    # polis_assess.auth.AccountBackend loads the signed-in user with their membership and city.
+    if User.membership.related.is_cached(user):  # type: ignore[attr-defined]
+        return getattr(user, "membership", None)
     # Cached on the user object: templates, selectors and views ask for it several times.
     cached: Membership | bool | None = getattr(user, "_polis_membership", False)
     if cached is False:
@@ -92,6 +114,20 @@ def round_for_officer(user: AnyUser, round_id: int) -> tuple[Round, Membership]:
     if round_ is None:
         raise Http404
     return round_, membership
+
+
+def response_for_officer(user: AnyUser, round_id: int) -> Response | None:
+    """The officer's response to a round their city takes part in, with the round, if they have
+    started one (one query); 404 for a user without a city."""
+    membership = membership_for(user)
+    if membership is None:
+        raise Http404
+    return (
+        Response.objects.select_related("round__questionnaire")
+        .filter(round_id=round_id, respondent=membership.user_id, round__cities=membership.city_id)
+        .order_by("pk")  # one row at most; the model's ordering would join the city for nothing
+        .first()
+    )
 
 
 def response_for_facilitator(user: AnyUser, response_id: int) -> Response:

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from scoring.services import response_score_discard, response_score_store
+from scoring.services import response_score_discard, response_submit_scored
 from surveys.answers import answers_load
 from surveys.models import Answer, AnswerChange, Membership, Response, Round
-from surveys.structure import AnswerValue, Bank, Progress, bank_for, progress_for
+from surveys.structure import AnswerValue, Progress, bank_for, progress_for
+
+EMPTY_ANSWER = AnswerValue()
 
 
 class ResponseLocked(Exception):
@@ -81,43 +85,102 @@ def answers_save(
     expected_version: int,
     by: User,
 ) -> SaveResult:
-    """Write the given answers in bulk, or refuse if the response moved on since it was read.
+    """Write the answers that changed, or refuse if the response moved on since it was read.
 
-    A constant number of queries whatever the number of answers: lock, upsert, delete
-    cleared answers, replace multi-choice rows, bump the version.
+    A bounded number of queries whatever the number of answers: claim the version, read the
+    stored answers, then only where something changed: delete cleared answers, upsert the others,
+    replace their multi-choice rows, record the history.
     """
-    locked = Response.objects.select_for_update().select_related("round").get(pk=response.pk)
-    if not locked.is_editable:
-        raise ResponseLocked(_("This response can no longer be changed."))
-    if locked.version != expected_version:
-        raise StaleResponse(locked)
     now = timezone.now()
+    locked = _version_claim(response, expected_version, now)
     before = answers_load(locked)
-    _record_changes(locked, before, values, by, now)
-    kept = {qid: value for qid, value in values.items() if not value.is_empty}
-    cleared = [qid for qid, value in values.items() if value.is_empty]
+    changed = {
+        qid: value for qid, value in values.items() if before.get(qid, EMPTY_ANSWER) != value
+    }
+    _record_changes(locked, before, changed, by, now)
+    kept = {qid: value for qid, value in changed.items() if not value.is_empty}
+    cleared = [qid for qid, value in changed.items() if value.is_empty and qid in before]
     if cleared:
         Answer.objects.filter(response=locked, question_id__in=cleared).delete()
+    if kept:
+        _answers_upsert(locked, before, kept, now)
+    after = {qid: value for qid, value in before.items() if qid not in cleared}
+    after.update(kept)
+    return SaveResult(response=locked, answers=after)
+
+
+def _version_claim(response: Response, expected_version: int, now: datetime) -> Response:
+    """Bump the version of an editable response still at ``expected_version``, in one UPDATE.
+
+    The UPDATE also takes the row's lock until the transaction ends, so saves of one response
+    run one after another. When no row matched, a second read tells a closed or submitted
+    response (locked) from one that another save moved on (stale).
+    """
+    claimed = Response.objects.filter(
+        # Conditions on the response's own columns, which PostgreSQL checks again on the row
+        # it gets after waiting for another save's lock (not so for a join's columns).
+        pk=response.pk,
+        version=expected_version,
+        status=Response.Status.DRAFT,
+        round_id__in=Round.objects.filter(status=Round.Status.OPEN).values("pk"),
+    ).update(version=F("version") + 1, updated_at=now)
+    if not claimed:
+        current = Response.objects.select_related("round").get(pk=response.pk)
+        if not current.is_editable:
+            raise ResponseLocked(_("This response can no longer be changed."))
+        raise StaleResponse(current)
+    response.version = expected_version + 1
+    response.updated_at = now
+    response.status = Response.Status.DRAFT
+    return response
+
+
+def _answers_upsert(
+    response: Response,
+    before: Mapping[int, AnswerValue],
+    kept: Mapping[int, AnswerValue],
+    now: datetime,
+) -> None:
+    """Insert or update the given answers, and change their multiple choices where they moved."""
     rows = Answer.objects.bulk_create(
-        [answer_row(locked, qid, value, now) for qid, value in kept.items()],
+        [answer_row(response, qid, value, now) for qid, value in kept.items()],
         update_conflicts=True,
         unique_fields=["response", "question"],
         update_fields=["option", "number", "text", "comment", "evidence_url", "updated_at"],
     )
-    through = Answer.choices.through
-    if rows:
-        through.objects.filter(answer__in=[row.pk for row in rows]).delete()
-        through.objects.bulk_create(
-            through(answer_id=row.pk, option_id=option_id)
-            for row in rows
-            for option_id in kept[row.question_id].choice_ids
+    added: list[tuple[int, int]] = []
+    removed: list[tuple[int, int]] = []
+    for row in rows:
+        new = set(kept[row.question_id].choice_ids)
+        old = set(before.get(row.question_id, EMPTY_ANSWER).choice_ids)
+        added += [(row.pk, option_id) for option_id in sorted(new - old)]
+        removed += [(row.pk, option_id) for option_id in sorted(old - new)]
+    if added or removed:
+        _choices_change(added=added, removed=removed)
+
+
+def _choices_change(*, added: list[tuple[int, int]], removed: list[tuple[int, int]]) -> None:
+    """Delete the unticked and insert the newly ticked (answer, option) rows in one statement.
+
+    The two sets never share a row, so the DELETE and the INSERT, which PostgreSQL runs on the
+    same snapshot, cannot collide.
+    """
+    table = connection.ops.quote_name(Answer.choices.through._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH removed AS ("  # the table name comes from the model, not from input
+            f" DELETE FROM {table} AS chosen"
+            f" USING unnest(%s::bigint[], %s::bigint[]) AS gone(answer_id, option_id)"
+            f" WHERE chosen.answer_id = gone.answer_id AND chosen.option_id = gone.option_id"
+            f") INSERT INTO {table} (answer_id, option_id)"
+            f" SELECT * FROM unnest(%s::bigint[], %s::bigint[])",
+            [
+                [answer for answer, _ in removed],
+                [option for _, option in removed],
+                [answer for answer, _ in added],
+                [option for _, option in added],
+            ],
         )
-    locked.version += 1
-    locked.updated_at = now
-    locked.save(update_fields=["version", "updated_at"])
-    after = {qid: value for qid, value in before.items() if qid not in cleared}
-    after.update(kept)
-    return SaveResult(response=locked, answers=after)
 
 
 def _record_changes(
@@ -127,7 +190,7 @@ def _record_changes(
     by: User,
     now: datetime,
 ) -> None:
-    """Write one history row per answer whose value actually changed (one query)."""
+    """Write one history row per answer whose stored form changed (one query, if any)."""
     changes = []
     for question_id, value in after.items():
         old = before.get(question_id)
@@ -144,12 +207,22 @@ def _record_changes(
                     new_value=new_snapshot,
                 )
             )
-    AnswerChange.objects.bulk_create(changes)
+    if changes:
+        AnswerChange.objects.bulk_create(changes)
 
 
 @transaction.atomic
 def response_submit(*, response: Response, by: User) -> Response:
-    """Submit a complete response and score it, once: a repeated submit changes nothing."""
+    """Submit a complete response and score it, once: a repeated submit changes nothing.
+
+    The response as the caller read it is submitted if it is still that version of a draft
+    (no lock, so a submit fits its query budget); if it has moved on (another tab saved or
+    submitted, the round closed) it is locked and read again to decide.
+    """
+    if response.is_editable:
+        submitted = _score_submitted(response, by)
+        if submitted is not None:
+            return submitted
     locked = (
         Response.objects.select_for_update()
         .select_related("round__questionnaire")
@@ -157,24 +230,31 @@ def response_submit(*, response: Response, by: User) -> Response:
     )
     if locked.is_submitted:
         return locked
-    if not locked.round.is_open:
-        raise ResponseLocked(_("This round is closed."))
-    bank = bank_for(locked.round.questionnaire)
-    progress = progress_for(bank, answers_load(locked))
+    if locked.round.is_open:
+        submitted = _score_submitted(locked, by)
+        if submitted is not None:
+            return submitted
+    raise ResponseLocked(_("This round is closed."))
+
+
+def _score_submitted(response: Response, by: User) -> Response | None:
+    """Submit and score this version of a draft if it is complete; None if the stored
+    response is no longer this version of a draft in an open round (nothing written then)."""
+    bank = bank_for(response.round.questionnaire)
+    answers = answers_load(response)
+    progress = progress_for(bank, answers)
     if not progress.is_complete:
         raise ResponseIncomplete(progress)
-    locked.status = Response.Status.SUBMITTED
-    locked.submitted_at = timezone.now()
-    locked.submitted_by = by  # type: ignore[assignment]
-    locked.version += 1
-    locked.updated_at = locked.submitted_at
-    locked.save(update_fields=["status", "submitted_at", "submitted_by", "version", "updated_at"])
-    _score_submitted(bank, locked)
-    return locked
-
-
-def _score_submitted(bank: Bank, response: Response) -> None:
-    response_score_store(bank=bank, response=response)
+    now = timezone.now()
+    if not response_submit_scored(bank=bank, response=response, answers=answers, by=by, at=now):
+        return None
+    submitted = copy.copy(response)
+    submitted.status = Response.Status.SUBMITTED
+    submitted.submitted_at = now
+    submitted.submitted_by = by  # type: ignore[assignment]
+    submitted.version += 1
+    submitted.updated_at = now
+    return submitted
 
 
 @transaction.atomic

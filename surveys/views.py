@@ -18,7 +18,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from surveys.answers import answers_load
 from surveys.forms import SectionForm, field_name
 from surveys.models import Response, Round
-from surveys.selectors import response_for_facilitator, round_for_officer, signed_in
+from surveys.selectors import (
+    response_for_facilitator,
+    response_for_officer,
+    round_for_officer,
+    signed_in,
+)
 from surveys.services import (
     ResponseIncomplete,
     ResponseLocked,
@@ -39,10 +44,12 @@ from surveys.structure import (
 
 
 def _officer_response(request: HttpRequest, round_id: int) -> tuple[Round, Response, Bank]:
-    round_, membership = round_for_officer(request.user, round_id)
-    response = response_get_or_create(round=round_, membership=membership)
-    response.round = round_
-    return round_, response, bank_for(round_.questionnaire)
+    response = response_for_officer(request.user, round_id)
+    if response is None:
+        round_, membership = round_for_officer(request.user, round_id)
+        response = response_get_or_create(round=round_, membership=membership)
+        response.round = round_
+    return response.round, response, bank_for(response.round.questionnaire)
 
 
 def _section_or_404(bank: Bank, code: str) -> SectionView:

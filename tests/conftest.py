@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import setup_databases, teardown_databases
 
 from surveys.models import Questionnaire
 from tests import factories
@@ -39,9 +41,20 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    # The real banks are loaded once; every test's transaction rolls back on top of them.
+    # pytest-django creates the test database only when a collected test asks for `db`,
+    # `transactional_db` or `live_server`. Browser tests that share the seeded demo ask for
+    # none, so a run of only those would seed and flush the development database: create the
+    # test database for them too.
     with django_db_blocker.unblock():
+        created = None
+        if connection.settings_dict["NAME"] != connection.settings_dict["TEST"]["NAME"]:
+            created = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+        # The real banks are loaded once; every test's transaction rolls back on top of them.
         _ensure_banks()
+    yield
+    if created is not None:
+        with django_db_blocker.unblock():
+            teardown_databases(created, verbosity=0)
 
 
 @pytest.fixture

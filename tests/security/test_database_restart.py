@@ -61,7 +61,7 @@ user.save()
 Membership.objects.create(user=user, city=city, department="Mobility")
 session = SessionStore()
 session.update({SESSION_KEY: str(user.pk), HASH_SESSION_KEY: user.get_session_auth_hash(),
-                BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend"})
+                BACKEND_SESSION_KEY: "polis_assess.auth.AccountBackend"})
 session.create()
 first, second = [q for q in bank.section("strategy").questions if q.kind == "scale"][:2]
 print(json.dumps({

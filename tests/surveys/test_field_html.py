@@ -1,0 +1,105 @@
+"""The section form's hand-written field HTML: escaped, labelled, and tied to its messages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.test.html import parse_html
+
+from surveys.field_html import field_html
+from tests.web import attr, by_id, find_all, has_attr, text
+
+HOSTILE = '<img src=x onerror="alert(1)">&'
+
+
+class _Form(forms.Form):
+    pick = forms.TypedChoiceField(
+        label=f"Pick {HOSTILE}",
+        help_text=f"Help {HOSTILE}",
+        required=False,
+        choices=[(1, f"One {HOSTILE}"), (2, "Two")],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    ticks = forms.TypedMultipleChoiceField(
+        label="Ticks",
+        required=False,
+        choices=[(1, "A"), (2, "B"), (3, "C")],
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    amount = forms.DecimalField(
+        label="Amount",
+        help_text="In euros",
+        required=False,
+        max_value=10,
+        widget=forms.NumberInput(attrs={"step": "any"}),
+    )
+    note = forms.CharField(
+        label="Note", required=False, max_length=50, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+def _tree(bound):
+    return parse_html(str(field_html(bound)))
+
+
+def test_every_text_is_escaped_and_nothing_becomes_markup():
+    form = _Form(initial={"note": HOSTILE})
+
+    for name in ("pick", "note"):
+        rendered = str(field_html(form[name]))
+        assert "<img" not in rendered
+        assert "&lt;img" in rendered
+    tree = _tree(form["pick"])
+    assert text(find_all(tree, "legend")[0]) == f"Pick {HOSTILE}"
+    assert f"One {HOSTILE}" in text(tree)
+    assert text(by_id(tree, "id_pick_helptext")) == f"Help {HOSTILE}"
+
+
+def test_choices_sit_in_a_fieldset_with_a_legend_and_the_chosen_ones_are_checked():
+    form = _Form(initial={"pick": 2, "ticks": [1, 3]})
+
+    pick = _tree(form["pick"])
+    (fieldset,) = find_all(pick, "fieldset")
+    assert attr(fieldset, "aria-describedby") == "id_pick_helptext"
+    radios = find_all(pick, "input", type="radio", name="pick")
+    assert [attr(r, "value") for r in radios if has_attr(r, "checked")] == ["2"]
+    for radio in radios:
+        assert find_all(pick, "label", for_=attr(radio, "id"))
+
+    ticks = _tree(form["ticks"])
+    boxes = find_all(ticks, "input", type="checkbox", name="ticks")
+    assert [attr(b, "value") for b in boxes if has_attr(b, "checked")] == ["1", "3"]
+
+
+def test_a_rejected_value_stays_as_typed_and_is_described_by_its_message():
+    form = _Form(data={"amount": "12", "note": "kept"})
+    assert not form.is_valid()
+
+    tree = _tree(form["amount"])
+    (control,) = find_all(tree, "input", name="amount")
+    assert attr(control, "value") == "12"
+    assert attr(control, "type") == "number"
+    assert attr(control, "aria-invalid") == "true"
+    assert "is-invalid" in attr(control, "class")
+    described = attr(control, "aria-describedby").split()
+    assert described == ["id_amount_helptext", "id_amount_error"]
+    assert "less than or equal to 10" in text(by_id(tree, "id_amount_error"))
+    assert find_all(tree, "label", for_="id_amount")
+
+    note = _tree(form["note"])
+    (area,) = find_all(note, "textarea", name="note")
+    assert text(area) == "kept"
+    assert attr(area, "maxlength") == "50"
+    assert not has_attr(area, "aria-invalid")
+
+
+def test_a_rejected_choice_is_marked_on_the_fieldset_and_its_inputs():
+    form = _Form(data={"pick": "9"})
+    assert not form.is_valid()
+
+    tree = _tree(form["pick"])
+    (fieldset,) = find_all(tree, "fieldset")
+    assert attr(fieldset, "aria-describedby") == "id_pick_helptext id_pick_error"
+    assert "is-invalid" in attr(find_all(tree, "input")[0], "class")
+    assert "Select a valid choice" in text(by_id(tree, "id_pick_error"))
