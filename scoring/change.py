@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from scoring.models import CityDimensionResult
-from surveys.models import Round
+from surveys.models import Dimension, Round
+from surveys.structure import bank_for
 
 
 @dataclass(frozen=True)
@@ -47,44 +49,73 @@ def previous_round(round: Round) -> Round | None:
     )
 
 
+# (round id, city id, dimension id) → the city's stored score in that dimension and round
+Scores = Mapping[tuple[int, int, int], float | None]
+
+
 def round_change(round: Round) -> RoundChange | None:
-    """Matched by dimension code, so a new bank version still compares with the old one."""
+    """This round's scores against the previous round's, read in one query."""
     previous = previous_round(round)
     if previous is None:
         return None
-    scores: dict[tuple[int, str, str], float | None] = {}
-    titles: dict[str, str] = {}
-    order: dict[str, int] = {}
-    cities: dict[str, str] = {}
+    scores: dict[tuple[int, int, int], float | None] = {}
+    names: dict[int, str] = {}
     rows = CityDimensionResult.objects.filter(city_result__round__in=[previous, round]).values_list(
         "city_result__round_id",
-        "city_result__city__slug",
+        "city_result__city_id",
         "city_result__city__name",
-        "dimension__code",
-        "dimension__title",
-        "dimension__position",
+        "dimension_id",
         "score",
     )
-    for round_id, slug, name, code, title, position, score in rows:
-        scores[(round_id, slug, code)] = score
-        if round_id == round.pk or code not in titles:
-            titles[code] = title
-            order[code] = position
-        cities[slug] = name
-    codes = sorted(titles, key=lambda code: order[code])
-    city_changes = [
-        CityChange(
-            city=cities[slug],
-            changes=[
-                Change(
-                    dimension=code,
-                    title=titles[code],
-                    before=scores.get((previous.pk, slug, code)),
-                    after=scores.get((round.pk, slug, code)),
-                )
-                for code in codes
-            ],
-        )
-        for slug in sorted(cities, key=lambda s: cities[s])
-    ]
-    return RoundChange(previous=previous, current=round, cities=city_changes)
+    for round_id, city_id, name, dimension_id, score in rows:
+        scores[(round_id, city_id, dimension_id)] = score
+        names[city_id] = name
+    return change_between(previous, round, scores, names)
+
+
+def change_between(
+    previous: Round, current: Round, scores: Scores, city_names: Mapping[int, str]
+) -> RoundChange:
+    """Each city with a score in either round, by name; dimensions matched by code, so a new
+    bank version still compares with the old one. The dimensions come from both rounds' cached
+    banks rather than from a join, which keeps the query over every city's scores narrow."""
+    dimensions = {
+        section.dimension.pk: section.dimension
+        for questionnaire in (previous.questionnaire, current.questionnaire)
+        for section in bank_for(questionnaire).sections
+    }
+    by_code: dict[tuple[int, int, str], float | None] = {}
+    shown: dict[
+        str, Dimension
+    ] = {}  # by code: the current round's dimension, else the previous one's
+    cities: set[int] = set()
+    current_id = current.pk
+    for (round_id, city_id, dimension_id), score in scores.items():
+        dimension = dimensions.get(dimension_id)
+        if dimension is None:  # not in its round's bank, so not on the dashboard either
+            continue
+        by_code[(round_id, city_id, dimension.code)] = score
+        if round_id == current_id or dimension.code not in shown:
+            shown[dimension.code] = dimension
+        cities.add(city_id)
+    ordered = sorted(shown.values(), key=lambda dimension: dimension.position)
+    previous_id = previous.pk
+    return RoundChange(
+        previous=previous,
+        current=current,
+        cities=[
+            CityChange(
+                city=city_names[city_id],
+                changes=[
+                    Change(
+                        dimension=dimension.code,
+                        title=dimension.title,
+                        before=by_code.get((previous_id, city_id, dimension.code)),
+                        after=by_code.get((current_id, city_id, dimension.code)),
+                    )
+                    for dimension in ordered
+                ],
+            )
+            for city_id in sorted(cities, key=lambda city_id: city_names[city_id])
+        ],
+    )

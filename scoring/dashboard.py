@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from statistics import median
-from typing import Any
+from typing import Any, NamedTuple
 
+from django.db.models import FilteredRelation, Q
 from django.http import QueryDict
 
-from scoring.models import CityDimensionResult, CityResult
+from scoring.change import RoundChange, change_between, previous_round
+from scoring.models import CityDimensionResult
 from surveys.models import City, Round, Stage
 from surveys.structure import Bank, SectionView, bank_for
 
@@ -56,17 +58,22 @@ class Filters:
         )
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
+    """One city's stored score in one dimension (a tuple: the dashboard builds 1,600 of them)."""
+
     score: float | None
     stage: Stage | None
     silo: bool
 
 
+NO_SCORE = Cell(score=None, stage=None, silo=False)
+
+
 @dataclass(frozen=True)
 class CityRow:
     city: City
-    result: CityResult | None
+    has_result: bool
+    overall_score: float | None
     overall_stage: Stage | None
     cells: list[Cell]
 
@@ -80,6 +87,7 @@ class Dashboard:
     rows: list[CityRow]
     countries: list[str]
     medians: list[float | None] = field(default_factory=list)
+    change: RoundChange | None = None  # since the previous round of the questionnaire, if any
 
     @property
     def stage_distribution(self) -> list[tuple[Stage, int]]:
@@ -89,7 +97,7 @@ class Dashboard:
     @property
     def overlay_rows(self) -> list[CityRow]:
         """Cities drawn on the radar: those chosen, or every city with a result."""
-        chosen = [r for r in self.rows if r.result is not None]
+        chosen = [r for r in self.rows if r.has_result]
         if self.filters.overlay:
             chosen = [r for r in chosen if r.city.slug in self.filters.overlay]
         return chosen
@@ -100,7 +108,7 @@ class Dashboard:
 
     @property
     def without_result(self) -> list[CityRow]:
-        return [row for row in self.rows if row.result is None]
+        return [row for row in self.rows if not row.has_result]
 
     def heatmap_data(self) -> dict[str, Any]:
         return {
@@ -114,50 +122,108 @@ class Dashboard:
         }
 
 
+@dataclass(frozen=True)
+class _StoredResult:
+    overall_score: float | None
+    overall_stage: int | None
+
+
+def _cities_with_results(round: Round) -> list[tuple[City, _StoredResult | None]]:
+    """The round's cities by name, each with its stored overall result if it has one (one query)."""
+    rows = (
+        round.cities.alias(
+            result=FilteredRelation("results", condition=Q(results__round=round)),
+        )
+        .order_by("name")
+        .values_list(
+            "pk",
+            "name",
+            "country",
+            "slug",
+            "result__pk",
+            "result__overall_score",
+            "result__overall_stage",
+        )
+    )
+    return [
+        (
+            City(pk=pk, name=name, country=country, slug=slug),
+            None if result_pk is None else _StoredResult(score, stage),
+        )
+        for pk, name, country, slug, result_pk, score, stage in rows
+    ]
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """Every city's stored dimension scores in the round, and for the change since the
+    previous round, both rounds' scores and the names of their cities (one query)."""
+
+    cells: dict[tuple[int, int], tuple[float | None, int | None, bool]]
+    scores: dict[tuple[int, int, int], float | None]
+    city_names: dict[int, str]
+
+
+def _stored(round: Round, previous: Round | None) -> _Stored:
+    rows = CityDimensionResult.objects.filter(
+        city_result__round__in=[round] if previous is None else [round, previous]
+    ).values_list(
+        "city_result__round_id",
+        "city_result__city_id",
+        "city_result__city__name",
+        "dimension_id",
+        "score",
+        "stage",
+        "silo",
+    )
+    stored = _Stored(cells={}, scores={}, city_names={})
+    for round_id, city_id, name, dimension_id, score, stage, silo in rows:
+        if round_id == round.pk:
+            stored.cells[(city_id, dimension_id)] = (score, stage, silo)
+        stored.scores[(round_id, city_id, dimension_id)] = score
+        stored.city_names[city_id] = name
+    return stored
+
+
 def dashboard_for(round: Round, query: QueryDict) -> Dashboard:
     """Everything the dashboard shows, in a fixed number of queries whatever the city count."""
     bank = bank_for(round.questionnaire)
     stages = {stage.level: stage for stage in bank.stages}
-    cities = all_cities = list(round.cities.order_by("name"))
+    all_cities = _cities_with_results(round)
     filters = Filters.from_query(
         query,
-        countries={c.country for c in cities},
+        countries={city.country for city, _ in all_cities},
         dimensions={s.dimension.code for s in bank.sections},
-        cities={c.slug for c in cities},
+        cities={city.slug for city, _ in all_cities},
     )
-    if filters.country:
-        cities = [c for c in cities if c.country == filters.country]
+    cities = [
+        item for item in all_cities if not filters.country or item[0].country == filters.country
+    ]
     sections = [
         s for s in bank.sections if not filters.dimension or s.dimension.code == filters.dimension
     ]
-    results = {r.city_id: r for r in CityResult.objects.filter(round=round)}
-    cells: dict[tuple[int, int], CityDimensionResult] = {
-        (row.city_result.city_id, row.dimension_id): row
-        for row in CityDimensionResult.objects.filter(city_result__round=round).select_related(
-            "city_result"
-        )
-    }
+    dimension_ids = [s.dimension.pk for s in sections]
+    previous = previous_round(round)
+    stored = _stored(round, previous)
     rows = []
-    for city in cities:
-        result = results.get(city.pk)
-        row_cells = []
-        for section in sections:
-            stored = cells.get((city.pk, section.dimension.pk))
-            row_cells.append(
-                Cell(
-                    score=stored.score if stored else None,
-                    stage=stages.get(stored.stage) if stored and stored.stage else None,
-                    silo=stored.silo if stored else False,
-                )
-            )
+    for city, result in cities:
+        cells = []
+        for dimension_id in dimension_ids:
+            found = stored.cells.get((city.pk, dimension_id))
+            if found is None:
+                cells.append(NO_SCORE)
+            else:
+                score, stage, silo = found
+                cells.append(Cell(score, stages.get(stage) if stage else None, silo))
         rows.append(
             CityRow(
                 city=city,
-                result=result,
+                has_result=result is not None,
+                overall_score=result.overall_score if result else None,
                 overall_stage=stages.get(result.overall_stage)
                 if result and result.overall_stage
                 else None,
-                cells=row_cells,
+                cells=cells,
             )
         )
     rows = _sorted(rows, filters.sort, [s.dimension.code for s in sections])
@@ -171,8 +237,11 @@ def dashboard_for(round: Round, query: QueryDict) -> Dashboard:
         filters=filters,
         sections=sections,
         rows=rows,
-        countries=sorted({c.country for c in all_cities}),
+        countries=sorted({city.country for city, _ in all_cities}),
         medians=medians,
+        change=None
+        if previous is None
+        else change_between(previous, round, stored.scores, stored.city_names),
     )
 
 
@@ -181,8 +250,8 @@ def _sorted(rows: list[CityRow], sort: str, codes: list[str]) -> list[CityRow]:
         return sorted(
             rows,
             key=lambda r: (
-                r.result is None or r.result.overall_score is None,
-                -(r.result.overall_score or 0) if r.result else 0,
+                r.overall_score is None,
+                -(r.overall_score or 0),
                 r.city.name,
             ),
         )

@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from scoring.exports import EXPORTS, csv_stream, xlsx_file
+from scoring import tables
+from scoring.exports import EXPORTS, csv_export, xlsx_file
 from scoring.selectors import round_for_facilitator
 from scoring.tracker import tracker_for
 from surveys.models import Round
@@ -27,8 +29,11 @@ def tracker(request: HttpRequest, round_id: int) -> HttpResponse:
         "in_progress": board.count("in progress"),
         "not_started": board.count("not started"),
     }
+    rows = tables.tracker_rows(board, csrf_token=get_token(request), next_path=request.path)
     return render(
-        request, "scoring/tracker.html", {"round": round_, "tracker": board, "counts": counts}
+        request,
+        "scoring/tracker.html",
+        {"round": round_, "tracker": board, "counts": counts, "tracker_rows": rows},
     )
 
 
@@ -52,14 +57,14 @@ def export(request: HttpRequest, round_id: int, kind: str, file_format: str) -> 
     round_ = round_for_facilitator(request.user, round_id)
     if kind not in EXPORTS or file_format not in ("csv", "xlsx"):
         raise Http404
-    header, rows = EXPORTS[kind]
     filename = f"{slugify(round_.title)}-{kind}.{file_format}"
     if file_format == "csv":
         response = StreamingHttpResponse(
-            csv_stream(header, rows(round_)), content_type="text/csv; charset=utf-8"
+            csv_export(kind, round_), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
+    header, rows = EXPORTS[kind]
     return FileResponse(
         xlsx_file(kind, header, rows(round_)),
         as_attachment=True,

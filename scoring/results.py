@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Aggregate, FloatField
+from django.db.models import Aggregate, FloatField, OuterRef, Subquery
 
 from scoring import engine
 from scoring.bridge import engine_bank
@@ -122,19 +122,48 @@ def cross_city_medians(round: Round) -> dict[int, float | None]:
     return {row["dimension_id"]: row["median"] for row in rows}
 
 
+def _median_of_all_cities(round: Round) -> Subquery:
+    """For a dimension row: the median score of that dimension across the round's cities."""
+    return Subquery(
+        CityDimensionResult.objects.filter(
+            city_result__round=round, dimension=OuterRef("dimension"), score__isnull=False
+        )
+        .values("dimension")
+        .annotate(median=Median("score"))
+        .values("median")
+    )
+
+
+def _stored(
+    round: Round, city: City, medians: dict[int, float | None] | None
+) -> tuple[CityResult | None, dict[int, CityDimensionResult], dict[int, float | None]]:
+    """The city's stored result, its rows by dimension id, and the cross-city medians.
+
+    One query reads all three (the medians as a subquery, unless the caller has them): a stored
+    result has a row for every dimension of the bank, so its rows bring the result along.
+    """
+    rows = CityDimensionResult.objects.filter(
+        city_result__round=round, city_result__city=city
+    ).select_related("city_result")
+    stored: dict[int, CityDimensionResult]
+    if medians is None:
+        annotated = list(rows.annotate(cross_city_median=_median_of_all_cities(round)))
+        medians = {row.dimension_id: row.cross_city_median for row in annotated}
+        stored = {row.dimension_id: row for row in annotated}
+    else:
+        stored = {row.dimension_id: row for row in rows}
+    if stored:
+        return next(iter(stored.values())).city_result, stored, medians
+    # No rows: no result, or (with a bank without dimensions) a result on its own.
+    return CityResult.objects.filter(round=round, city=city).first(), {}, medians
+
+
 def city_report(
     round: Round, city: City, medians: dict[int, float | None] | None = None
 ) -> CityReport:
     bank = bank_for(round.questionnaire)
     stages = {stage.level: stage for stage in bank.stages}
-    result = CityResult.objects.filter(round=round, city=city).first()
-    stored = (
-        {row.dimension_id: row for row in CityDimensionResult.objects.filter(city_result=result)}
-        if result
-        else {}
-    )
-    if medians is None:
-        medians = cross_city_medians(round) if result else {}
+    result, stored, medians = _stored(round, city, medians)
     rows = []
     for section in bank.sections:
         row = stored.get(section.dimension.pk)

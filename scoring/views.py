@@ -6,8 +6,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from scoring import charts
-from scoring.change import round_change
+from scoring import charts, tables
 from scoring.dashboard import dashboard_for
 from scoring.divergence import divergence_for
 from scoring.results import city_report, cross_city_medians
@@ -51,15 +50,19 @@ def dashboard(request: HttpRequest, round_id: int) -> HttpResponse:
     board = dashboard_for(round_, request.GET)
     selected = board.overlay_rows
     distribution = board.stage_distribution
+    change = board.change
     context = {
         "round": round_,
         "board": board,
+        "city_rows": tables.dashboard_rows(board),
+        "overlay_checkboxes": tables.overlay_checkboxes(board),
         "heatmap_json": charts.stage_heatmap(board.heatmap_data()),
         "distribution_json": charts.stage_distribution(
             [f"{s.level}. {s.name}" for s, _ in distribution],
             [count for _, count in distribution],
         ),
-        "change": round_change(round_),
+        "change": change,
+        "change_rows": tables.change_rows(change) if change else "",
         "overlay_json": charts.radar_overlay(
             [s.dimension.title for s in board.sections],
             [(row.city.name, [cell.score for cell in row.cells]) for row in selected],

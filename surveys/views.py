@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -162,6 +163,7 @@ def _render_section(
     codes = [s.dimension.code for s in bank.sections]
     index = codes.index(section_view.dimension.code)
     visible = visible_question_ids(bank, answers)
+    links = _round_links(get_script_prefix(), round_.pk, tuple(codes))
     status = 409 if conflict else 400 if form.is_bound and form.errors else 200
     context = {
         "round": round_,
@@ -175,10 +177,15 @@ def _render_section(
                 "visible": group.question.pk in visible,
                 "condition_field": _condition_field(bank, group.question.condition_id),
                 "condition_option": group.question.condition_id or "",
+                "notes_open": any(
+                    field.value() or field.errors for field in (group.comment, group.evidence)
+                ),
             }
             for group in form.question_groups()
         ],
         "progress": progress,
+        "section_links": [(item, links[item.code]) for item in progress.sections],
+        "review_link": links[REVIEW],
         "section_progress": progress.section(section_view.dimension.code),
         "section_number": index + 1,
         "previous_code": codes[index - 1] if index > 0 else None,
@@ -187,6 +194,24 @@ def _render_section(
         "conflict": conflict,
     }
     return render(request, "surveys/section.html", context, status=status)
+
+
+REVIEW = ""  # the review page's key among a round's links
+
+
+@lru_cache(maxsize=1024)
+def _round_links(script_prefix: str, round_id: int, codes: tuple[str, ...]) -> dict[str, str]:
+    """The addresses of a round's sections (by code) and of its review page.
+
+    Reversing a URL costs tens of microseconds and the section page links to every section;
+    these addresses never change, so each is worked out once (per deployment prefix).
+    """
+    links = {
+        code: reverse("surveys:section", kwargs={"round_id": round_id, "code": code})
+        for code in codes
+    }
+    links[REVIEW] = reverse("surveys:review", kwargs={"round_id": round_id})
+    return links
 
 
 def _condition_field(bank: Bank, option_id: int | None) -> str:

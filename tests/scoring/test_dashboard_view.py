@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -125,6 +127,29 @@ def test_dashboard_runs_the_same_queries_for_two_and_six_cities(
 
     assert len(_rows(page)) == 6
     assert len(two) == len(six)
+
+
+def test_dashboard_with_the_round_change_stays_within_ten_queries_for_two_and_eight_cities(
+    facilitator_client, ddg, submitted, bank, city
+):
+    earlier = factories.RoundFactory(
+        questionnaire=ddg, opens_on=datetime.date(2020, 6, 1), closes_on=datetime.date(2020, 9, 30)
+    )
+    earlier.cities.add(city)
+    _submit_for(earlier, bank, city)
+    _dashboard(facilitator_client, submitted)  # warm-up: session and bank cache
+    with CaptureQueriesContext(connection) as two:
+        before = _dashboard(facilitator_client, submitted)
+    _add_cities(submitted, bank, EXTRA_CITIES)
+    _add_cities(submitted, bank, [(f"Extra {n}", f"extra-{n}", "NL") for n in range(2)])
+
+    with CaptureQueriesContext(connection) as eight:
+        page = _dashboard(facilitator_client, submitted)
+
+    assert len(_rows(before)) == 2
+    assert len(_rows(page)) == 8
+    assert len(find_all(by_id(html(page), "change-table"), "th", scope="row")) == 8
+    assert len(two) == len(eight) <= 10
 
 
 def test_country_filter_shows_only_that_countrys_cities(facilitator_client, submitted, bank):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -12,10 +14,11 @@ from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from scoring.exports import neutralise
+from scoring import exports
+from scoring.exports import answer_rows, neutralise
 from scoring.models import CityDimensionResult, DimensionScore
 from surveys.demo import demo_values
-from surveys.models import Answer, Response
+from surveys.models import Answer, City, Option, Question, Response, Round
 from surveys.structure import AnswerValue
 from tests import factories
 from tests.web import bank_of, option, question, save_answers, submit_answers
@@ -303,6 +306,142 @@ def test_answers_csv_runs_the_same_queries_for_one_and_five_cities(
         "five": 1 + Answer.objects.filter(response__round=five).count(),
     }
     assert counts["one"] == counts["five"]
+
+
+@pytest.fixture
+def hostile(open_round, bank, officer):
+    """One draft answered with text a spreadsheet would run, quote marks, commas and line
+    breaks, in every column that can hold text."""
+    vision = question(bank, "strategy-vision")
+    practices = question(bank, "data-practices")
+    context = question(bank, "decisions-context")
+    staff = question(bank, "skills-staff")
+    lineage = option(bank, "data-practices", "lineage")
+    response = save_answers(
+        open_round,
+        officer,
+        {
+            vision.pk: AnswerValue(
+                option_id=option(bank, "strategy-vision", "l2").pk,
+                comment='@SUM(A1), "quoted"',
+                evidence_url="-https://example.org/x",
+            ),
+            practices.pk: AnswerValue(choice_ids=(lineage.pk,)),
+            context.pk: AnswerValue(text="\rline one\nline two", comment="plain, with a comma"),
+            staff.pk: AnswerValue(number=Decimal("12.50")),
+        },
+    )
+    Answer.objects.filter(response=response, question=staff).update(number=Decimal("-3.50"))
+    Round.objects.filter(pk=open_round.pk).update(title="=Round, one")
+    City.objects.filter(pk=response.city_id).update(name="+Rotterdam")
+    Response.objects.filter(pk=response.pk).update(department="-Mobility\n")
+    Question.objects.filter(pk=vision.pk).update(code="-vision", text='=Vision "text"')
+    Option.objects.filter(pk=option(bank, "strategy-vision", "l2").pk).update(label="\tLevel 2")
+    Option.objects.filter(pk=lineage.pk).update(label="=Lineage")
+    open_round.refresh_from_db()
+    return response
+
+
+def _hostile_row(rows, code):
+    (row,) = [r for r in rows[1:] if r[6] == code]
+    return row
+
+
+def test_answers_csv_quotes_a_formula_start_in_every_text_column(
+    facilitator_client, open_round, hostile
+):
+    rows = _csv_rows(_export(facilitator_client, open_round, "answers", "csv"))
+
+    vision = _hostile_row(rows, "'-vision")
+    assert vision[:10] == [
+        "'=Round, one",
+        "'+Rotterdam",
+        "'-Mobility\n",
+        str(hostile.respondent_id),
+        "draft",
+        "strategy",
+        "'-vision",
+        '\'=Vision "text"',
+        "2",
+        "'\tLevel 2",
+    ]
+    assert vision[12:14] == ['\'@SUM(A1), "quoted"', "'-https://example.org/x"]
+    assert _hostile_row(rows, "data-practices")[8:10] == ["", "'=Lineage"]
+    assert _hostile_row(rows, "decisions-context")[11:13] == [
+        "'\rline one\nline two",
+        "plain, with a comma",
+    ]
+
+
+def test_answers_csv_keeps_a_negative_number_a_number(facilitator_client, open_round, hostile):
+    rows = _csv_rows(_export(facilitator_client, open_round, "answers", "csv"))
+
+    assert _hostile_row(rows, "skills-staff")[10] == "-3.50"
+
+
+def test_answers_csv_is_what_csv_writer_writes_for_the_inert_rows(
+    facilitator_client, open_round, hostile, answered
+):
+    # The CSV is written a group of cells at a time; it must equal writing whole rows.
+    expected = io.StringIO()
+    writer = csv.writer(expected)
+    writer.writerow(ANSWER_HEADER)
+    writer.writerows([neutralise(value) for value in row] for row in answer_rows(open_round))
+
+    reply = _export(facilitator_client, open_round, "answers", "csv")
+
+    assert b"".join(reply.streaming_content).decode("utf-8") == "\ufeff" + expected.getvalue()
+
+
+def test_answers_csv_streams_pieces_of_chunk_rows(
+    monkeypatch, facilitator_client, open_round, answered
+):
+    whole = b"".join(_export(facilitator_client, open_round, "answers", "csv").streaming_content)
+    monkeypatch.setattr(exports, "CHUNK", 7)
+
+    pieces = list(_export(facilitator_client, open_round, "answers", "csv").streaming_content)
+
+    answers = Answer.objects.filter(response__round=open_round).count()
+    assert len(pieces) == 1 + -(-answers // 7)  # the header, then ceil(answers / 7) pieces
+    assert [piece.count(b"\r\n") for piece in pieces[:2]] == [1, 7]
+    assert b"".join(pieces) == whole
+
+
+def test_answers_csv_writes_times_as_isoformat_also_on_a_whole_second(
+    facilitator_client, open_round, answered
+):
+    whole_second = datetime(2024, 3, 1, 9, 30, tzinfo=UTC)
+    Answer.objects.filter(response=answered).update(updated_at=whole_second)
+    Response.objects.filter(pk=answered.pk).update(submitted_at=whole_second + timedelta(hours=1))
+
+    rows = _csv_rows(_export(facilitator_client, open_round, "answers", "csv"))
+
+    assert {tuple(row[14:]) for row in rows[1:] if row[2] == "Mobility"} == {
+        ("2024-03-01T09:30:00+00:00", "2024-03-01T10:30:00+00:00")
+    }
+
+
+def test_answers_csv_reads_the_database_in_at_most_ten_queries(
+    facilitator_client, open_round, answered, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(10):
+        _csv_rows(_export(facilitator_client, open_round, "answers", "csv"))
+
+
+def test_answers_xlsx_keeps_ids_levels_and_numbers_as_numbers(
+    facilitator_client, open_round, hostile
+):
+    sheet = _xlsx_sheet(_export(facilitator_client, open_round, "answers", "xlsx"), "answers")
+
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    (vision,) = [row for row in rows if row[6] == "'-vision"]
+    (staff,) = [row for row in rows if row[6] == "skills-staff"]
+    assert (vision[3], vision[8]) == (hostile.respondent_id, 2)
+    assert staff[10] == -3.5
+
+
+def test_answer_rows_of_a_draft_have_empty_text_for_the_submission_time(open_round, hostile):
+    assert {row[15] for row in answer_rows(open_round)} == {""}
 
 
 # --- Scores -----------------------------------------------------------------------------------

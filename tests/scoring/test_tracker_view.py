@@ -325,4 +325,4 @@ def test_tracker_runs_the_same_queries_for_two_and_six_cities(
 
     assert len(_rows(page)) == 24
     assert "submitted: 6 · in progress: 12 · not started: 6" in page.content.decode()
-    assert len(two) == len(six)
+    assert len(two) == len(six) <= 10

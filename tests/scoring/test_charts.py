@@ -1,0 +1,108 @@
+"""The plotly figures are plain dicts that plotly itself would have built: same data, same look."""
+
+from __future__ import annotations
+
+import json
+
+import plotly.graph_objects as go
+import pytest
+from django.utils.html import json_script
+
+from scoring import charts
+from scoring.results import DimensionRow
+
+
+def _row(code, title, score, median, departments):
+    return DimensionRow(
+        code=code,
+        title=title,
+        score=score,
+        median=score,
+        stage=None,
+        spread=None,
+        silo=False,
+        coverage=1.0,
+        dont_know_share=0.0,
+        departments=[{"department": d, "score": s, "stage": 2} for d, s in departments],
+        cross_city_median=median,
+    )
+
+
+ROWS = [
+    _row("strategy", "Strategy and leadership", 61.5, 55.0, [("Mobility", 70.0), ("IT", 53.0)]),
+    _row("data", "Data management & quality <b>", 40.0, None, [("Mobility", 40.0)]),
+    _row("skills", "Skills", None, 20.25, []),
+]
+HEATMAP = {
+    "cities": ["Antwerp", "Rotterdam"],
+    "dimensions": ["Strategy", "Data"],
+    "scores": [[61.5, None], [12.0, 99.9]],
+    "stages": [[3, None], [1, 5]],
+}
+
+FIGURES = {
+    "radar": lambda: charts.radar(ROWS, "Rotterdam"),
+    "radar without dimensions": lambda: charts.radar([], "Rotterdam"),
+    "department dots": lambda: charts.department_dots(ROWS, ["IT", "Mobility", "Urban planning"]),
+    "stage heatmap": lambda: charts.stage_heatmap(HEATMAP),
+    "stage distribution": lambda: charts.stage_distribution(["1. A", "2. B"], [0, 7]),
+    "radar overlay": lambda: charts.radar_overlay(
+        ["Strategy", "Data"],
+        [("Antwerp", [61.5, None]), ("Rotterdam", [12.0, 99.9])],
+        [36.75, 99.9],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_plotly_accepts_the_figure_and_changes_nothing_in_it(name):
+    figure = json.loads(json.dumps(FIGURES[name]()))
+
+    rebuilt = json.loads(go.Figure(figure).to_json())
+
+    assert rebuilt == figure
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_every_figure_carries_plotlys_default_template(name):
+    default = json.loads(go.Figure().to_json())["layout"]["template"]
+
+    assert FIGURES[name]()["layout"]["template"] == default
+
+
+def test_heatmap_cells_state_score_and_stage_and_are_coloured_by_stage():
+    trace = charts.stage_heatmap(HEATMAP)["data"][0]
+
+    assert trace["text"] == [["62<br>stage 3", "—"], ["12<br>stage 1", "100<br>stage 5"]]
+    assert trace["z"] == [[3, None], [1, 5]]
+    assert (trace["zmin"], trace["zmax"]) == (0.5, 5.5)
+
+
+def test_radar_overlay_closes_each_line_and_ends_with_the_median():
+    figure = charts.radar_overlay(
+        ["Strategy", "Data"],
+        [("Antwerp", [61.5, None]), ("Rotterdam", [12.0, 99.9])],
+        [36.75, 99.9],
+    )
+
+    assert [(t["name"], t["r"]) for t in figure["data"]] == [
+        ("Antwerp", [61.5, None, 61.5]),
+        ("Rotterdam", [12.0, 99.9, 12.0]),
+        ("Median of all cities", [36.75, 99.9, 36.75]),
+    ]
+    assert figure["data"][0]["theta"] == ["Strategy", "Data", "Strategy"]
+
+
+def test_department_dots_give_each_department_its_score_per_dimension():
+    traces = charts.department_dots(ROWS, ["IT", "Mobility"])["data"]
+
+    assert [(t["name"], t["x"]) for t in traces] == [
+        ("IT", [53.0, None, None]),
+        ("Mobility", [70.0, 40.0, None]),
+    ]
+
+
+def test_figure_script_writes_exactly_what_json_script_writes():
+    figure = charts.radar(ROWS, "Rotterdam </script><script>alert('x') & more")
+
+    assert charts.figure_script(figure, "radar-figure") == json_script(figure, "radar-figure")
