@@ -20,3 +20,12 @@ def one_query(request: HttpRequest) -> HttpResponse:
     """The same template after a single trivial query (one indexed row by primary key)."""
     first = City.objects.order_by("pk").values_list("pk", flat=True).first()
     return render(request, "bench/ceiling.html", {"title": "One query", "value": first})
+
+
+def signed_in(request: HttpRequest) -> HttpResponse:
+    """The same template for a signed-in officer: only the session and the user are read.
+
+    Not a budget's yardstick but the floor under every officer page: what any page that checks
+    who is asking costs before doing its own work.
+    """
+    return render(request, "bench/ceiling.html", {"title": "Signed in", "value": request.user.pk})

@@ -223,6 +223,7 @@ def measure_load() -> list[LoadResult]:
         scenarios = [
             (names.CEILING_BARE, "get", reverse("bench_bare"), []),
             (names.CEILING_ONE_QUERY, "get", reverse("bench_one_query"), []),
+            (names.SIGNED_IN_FLOOR, "get", reverse("bench_signed_in"), sessions),
             (names.SECTION_PAGE, "get", section_path, sessions),
             (names.AUTOSAVE, "autosave", autosave_path, sessions),
         ]

@@ -2,6 +2,7 @@
 
 CEILING_BARE = "ceiling: bare template"
 CEILING_ONE_QUERY = "ceiling: one query"
+SIGNED_IN_FLOOR = "floor: signed-in template"  # session and user only; for reference
 SECTION_PAGE = "section page GET"
 SECTION_SAVE = "section save POST"  # the name goes on with the number of answers posted
 AUTOSAVE = "autosave POST (1 answer changed)"

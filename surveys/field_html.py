@@ -1,4 +1,5 @@
-"""The section form's fields as Bootstrap 5 HTML, written directly instead of through templates.
+"""The section form's questions and fields as Bootstrap 5 HTML, written directly instead of
+through templates.
 
 A section shows up to ten questions, each with five to seven options plus a comment and an
 evidence link. Rendering them through crispy-forms and Django's per-widget templates took about
@@ -10,14 +11,64 @@ fieldset with legend, help text and errors tied to the input with ``aria-describ
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from surveys.forms import QuestionGroup
 
 _CHOICE_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
+
+
+@dataclass(frozen=True)
+class QuestionCard:
+    """What a question's card shows besides its fields: whether it is shown, and the earlier
+    answer that shows it (the form field and the option, for the page's script)."""
+
+    group: QuestionGroup
+    visible: bool
+    condition_field: str = ""
+    condition_option: int | None = None
+
+
+def question_cards_html(cards: Iterable[QuestionCard]) -> SafeString:
+    """Each question of a section as a numbered card: the answer, then comment and evidence
+    link behind a disclosure that starts open when either holds something."""
+    required, optional = escape(_("required")), escape(_("optional"))
+    conditional = f" · {escape(_('asked because of an earlier answer'))}"
+    notes = escape(_("Comment or evidence link"))
+    html = []
+    for number, card in enumerate(cards, start=1):
+        group = card.group
+        code = escape(group.question.code)
+        condition = ""
+        if card.condition_field:
+            condition = (
+                f' data-condition-field="{escape(card.condition_field)}"'
+                f' data-condition-option="{card.condition_option}"'
+            )
+        need = f"<strong>{required}</strong>" if group.question.required else optional
+        notes_open = any(field.value() or field.errors for field in (group.comment, group.evidence))
+        html.append(
+            f'<section class="card mb-3 question" id="q-{code}" data-question="{code}"{condition}'
+            f'{"" if card.visible else " hidden"} aria-labelledby="q-{code}-label">'
+            '<div class="card-body">'
+            f'<p class="small text-body-secondary mb-1" id="q-{code}-label">'
+            f"{escape(_('Question %(number)s') % {'number': number})} · {need}"
+            f"{conditional if card.condition_field else ''}</p>"
+            f"{field_html(group.answer)}"
+            f'<details class="mt-2"{" open" if notes_open else ""}><summary>{notes}</summary>'
+            f'<div class="mt-2">{field_html(group.comment)}{field_html(group.evidence)}</div>'
+            "</details></div></section>"
+        )
+    return mark_safe("\n".join(html))  # every text above is escaped
 
 
 def field_html(field: forms.BoundField) -> SafeString:

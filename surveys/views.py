@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from surveys.answers import answers_load
+from surveys.field_html import QuestionCard, question_cards_html
 from surveys.forms import SectionForm, field_name
 from surveys.models import Response, Round
 from surveys.selectors import (
@@ -171,20 +172,20 @@ def _render_section(
         "bank": bank,
         "section": section_view,
         "form": form,
-        "items": [
-            {
-                "group": group,
-                "visible": group.question.pk in visible,
-                "condition_field": _condition_field(bank, group.question.condition_id),
-                "condition_option": group.question.condition_id or "",
-                "notes_open": any(
-                    field.value() or field.errors for field in (group.comment, group.evidence)
-                ),
-            }
+        "questions": question_cards_html(
+            QuestionCard(
+                group=group,
+                visible=group.question.pk in visible,
+                condition_field=_condition_field(bank, group.question.condition_id),
+                condition_option=group.question.condition_id,
+            )
             for group in form.question_groups()
-        ],
+        ),
         "progress": progress,
-        "section_links": [(item, links[item.code]) for item in progress.sections],
+        "section_links": [
+            (item, links[item.code], item.code == section_view.dimension.code)
+            for item in progress.sections
+        ],
         "review_link": links[REVIEW],
         "section_progress": progress.section(section_view.dimension.code),
         "section_number": index + 1,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django import forms
 from django.test.html import parse_html
 
-from surveys.field_html import field_html
+from surveys.field_html import QuestionCard, field_html, question_cards_html
+from surveys.forms import QuestionGroup
 from tests.web import attr, by_id, find_all, has_attr, text
 
 HOSTILE = '<img src=x onerror="alert(1)">&'
@@ -103,3 +106,67 @@ def test_a_rejected_choice_is_marked_on_the_fieldset_and_its_inputs():
     assert attr(fieldset, "aria-describedby") == "id_pick_helptext id_pick_error"
     assert "is-invalid" in attr(find_all(tree, "input")[0], "class")
     assert "Select a valid choice" in text(by_id(tree, "id_pick_error"))
+
+
+class _CardForm(forms.Form):
+    a__answer = forms.CharField(label="First", required=False)
+    a__comment = forms.CharField(label="Comment", required=False, widget=forms.Textarea)
+    a__evidence = forms.URLField(label="Link", required=False, assume_scheme="https")
+    b__answer = forms.CharField(label="Second", required=False)
+    b__comment = forms.CharField(label="Comment", required=False, widget=forms.Textarea)
+    b__evidence = forms.URLField(label="Link", required=False, assume_scheme="https")
+
+
+def _cards(form, **second):
+    def group(code, required):
+        return QuestionGroup(
+            question=SimpleNamespace(code=code, required=required),
+            answer=form[f"{code}__answer"],
+            comment=form[f"{code}__comment"],
+            evidence=form[f"{code}__evidence"],
+        )
+
+    return parse_html(
+        str(
+            question_cards_html(
+                [
+                    QuestionCard(group=group("a", True), visible=True),
+                    QuestionCard(group=group("b", False), **second),
+                ]
+            )
+        )
+    )
+
+
+def test_cards_are_numbered_and_say_whether_an_answer_is_required():
+    tree = _cards(_CardForm(), visible=True)
+
+    assert text(by_id(tree, "q-a-label")) == "Question 1 · required"
+    assert text(by_id(tree, "q-b-label")) == "Question 2 · optional"
+    assert [attr(card, "aria-labelledby") for card in find_all(tree, "section")] == [
+        "q-a-label",
+        "q-b-label",
+    ]
+
+
+def test_a_conditional_card_is_hidden_and_names_the_choice_that_shows_it():
+    tree = _cards(_CardForm(), visible=False, condition_field="a__answer", condition_option=42)
+
+    first, second = find_all(tree, "section")
+    assert not has_attr(first, "hidden")
+    assert not has_attr(first, "data-condition-field")
+    assert has_attr(second, "hidden")
+    assert attr(second, "data-condition-field") == "a__answer"
+    assert attr(second, "data-condition-option") == "42"
+    assert text(by_id(tree, "q-b-label")) == (
+        "Question 2 · optional · asked because of an earlier answer"
+    )
+
+
+def test_comment_and_link_start_open_only_where_one_holds_something():
+    form = _CardForm(initial={"b__evidence": "https://example.org/plan"})
+
+    first, second = find_all(_cards(form, visible=True), "details")
+
+    assert not has_attr(first, "open")
+    assert has_attr(second, "open")
