@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from scoring.services import response_score_discard, response_submit_scored
 from surveys.answers import answers_load
-from surveys.models import Answer, AnswerChange, Membership, Response, Round
+from surveys.models import Answer, Membership, Response, Round
+from surveys.save_sql import Snapshot, answers_write
 from surveys.structure import AnswerValue, Progress, bank_for, progress_for
 
 EMPTY_ANSWER = AnswerValue()
@@ -87,8 +88,8 @@ def answers_save(
     """Write the answers that changed, or refuse if the response moved on since it was read.
 
     A bounded number of queries whatever the number of answers: claim the version, read the
-    stored answers, then only where something changed: delete cleared answers, upsert the others,
-    replace their multi-choice rows, record the history.
+    stored answers, then only where something changed: delete cleared answers, upsert the others
+    and record the history in one statement, change their multi-choice rows.
     """
     now = timezone.now()
     locked = _version_claim(response, expected_version, now)
@@ -96,13 +97,16 @@ def answers_save(
     changed = {
         qid: value for qid, value in values.items() if before.get(qid, EMPTY_ANSWER) != value
     }
-    _record_changes(locked, before, changed, by, now)
     kept = {qid: value for qid, value in changed.items() if not value.is_empty}
     cleared = [qid for qid, value in changed.items() if value.is_empty and qid in before]
     if cleared:
         Answer.objects.filter(response=locked, question_id__in=cleared).delete()
-    if kept:
-        _answers_upsert(locked, before, kept, now)
+    history = _history(before, changed)
+    if kept or history:
+        ids = answers_write(
+            response_id=locked.pk, answers=kept, changes=history, by_id=by.pk, at=now
+        )
+        _choices_update(before, kept, ids)
     after = {qid: value for qid, value in before.items() if qid not in cleared}
     after.update(kept)
     return SaveResult(response=locked, answers=after)
@@ -148,26 +152,17 @@ def _version_claim(response: Response, expected_version: int, now: datetime) -> 
     return response
 
 
-def _answers_upsert(
-    response: Response,
-    before: Mapping[int, AnswerValue],
-    kept: Mapping[int, AnswerValue],
-    now: datetime,
+def _choices_update(
+    before: Mapping[int, AnswerValue], kept: Mapping[int, AnswerValue], ids: Mapping[int, int]
 ) -> None:
-    """Insert or update the given answers, and change their multiple choices where they moved."""
-    rows = Answer.objects.bulk_create(
-        [answer_row(response, qid, value, now) for qid, value in kept.items()],
-        update_conflicts=True,
-        unique_fields=["response", "question"],
-        update_fields=["option", "number", "text", "comment", "evidence_url", "updated_at"],
-    )
+    """Tick and untick the multiple choices of the upserted answers (``ids`` by question id)."""
     added: list[tuple[int, int]] = []
     removed: list[tuple[int, int]] = []
-    for row in rows:
-        new = set(kept[row.question_id].choice_ids)
-        old = set(before.get(row.question_id, EMPTY_ANSWER).choice_ids)
-        added += [(row.pk, option_id) for option_id in sorted(new - old)]
-        removed += [(row.pk, option_id) for option_id in sorted(old - new)]
+    for question_id, value in kept.items():
+        new = set(value.choice_ids)
+        old = set(before.get(question_id, EMPTY_ANSWER).choice_ids)
+        added += [(ids[question_id], option_id) for option_id in sorted(new - old)]
+        removed += [(ids[question_id], option_id) for option_id in sorted(old - new)]
     if added or removed:
         _choices_change(added=added, removed=removed)
 
@@ -196,32 +191,18 @@ def _choices_change(*, added: list[tuple[int, int]], removed: list[tuple[int, in
         )
 
 
-def _record_changes(
-    response: Response,
-    before: Mapping[int, AnswerValue],
-    after: Mapping[int, AnswerValue],
-    by: User,
-    now: datetime,
-) -> None:
-    """Write one history row per answer whose stored form changed (one query, if any)."""
-    changes = []
+def _history(
+    before: Mapping[int, AnswerValue], after: Mapping[int, AnswerValue]
+) -> dict[int, tuple[Snapshot, Snapshot]]:
+    """The snapshots before and after of each answer whose stored form changes."""
+    changes = {}
     for question_id, value in after.items():
         old = before.get(question_id)
         old_snapshot = None if old is None or old.is_empty else old.snapshot()
         new_snapshot = None if value.is_empty else value.snapshot()
         if old_snapshot != new_snapshot:
-            changes.append(
-                AnswerChange(
-                    response=response,
-                    question_id=question_id,
-                    changed_by=by,
-                    changed_at=now,
-                    old_value=old_snapshot,
-                    new_value=new_snapshot,
-                )
-            )
-    if changes:
-        AnswerChange.objects.bulk_create(changes)
+            changes[question_id] = (old_snapshot, new_snapshot)
+    return changes
 
 
 @transaction.atomic

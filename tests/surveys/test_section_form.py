@@ -25,7 +25,8 @@ def test_forms_of_one_section_share_its_fields_and_keep_their_own_values(ddg):
             for part in ("answer", "comment", "evidence")
         ),
     ]
-    assert first.is_valid() and second.is_valid()
+    assert first.is_valid()
+    assert second.is_valid()
     assert (first.cleaned_data[name], second.cleaned_data[name]) == ("first", "second")
 
 
