@@ -1,44 +1,79 @@
-"""The one SQL statement that writes a save's changed answers and their history rows.
+"""The one SQL statement that saves answers: claim the version, write what changed, record it.
 
-Through the ORM these are two `bulk_create` calls, whose compiling took longer than running
-them; every save and autosave makes this write, so it is written out once. The answers and the
-history rows travel as two JSON documents.
+Through the ORM a save takes a transaction of five to seven statements (claim the response's
+version, delete cleared answers, upsert the others, change their ticked options, insert the
+history rows), each compiled anew; every save and autosave makes it. PostgreSQL runs them as
+one statement with data-modifying CTEs, atomic without a transaction of our own. Nothing is
+written unless the stored response is still the draft version the caller read its answers at,
+in an open round; the UPDATE takes the response's row lock, so saves of one response queue.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from django.db import connection
 
+from surveys.models import Response, Round
 from surveys.structure import AnswerValue
 
-_WRITE = """
-WITH history AS (
+_SAVE = """
+WITH claim AS (
+    UPDATE surveys_response SET version = version + 1, updated_at = %(at)s
+    WHERE id = %(response)s AND version = %(version)s AND status = %(draft)s
+        AND round_id IN (SELECT id FROM surveys_round WHERE status = %(open)s)
+    RETURNING id
+),
+history AS (
     INSERT INTO surveys_answerchange
         (response_id, question_id, changed_by_id, changed_at, old_value, new_value)
-    SELECT %(response)s, change.question_id, %(by)s, %(at)s, change.old_value, change.new_value
-    FROM jsonb_to_recordset(%(changes)s::jsonb)
+    SELECT claim.id, change.question_id, %(by)s, %(at)s, change.old_value, change.new_value
+    FROM claim, jsonb_to_recordset(%(changes)s::jsonb)
         AS change(question_id bigint, old_value jsonb, new_value jsonb)
+),
+cleared AS (
+    DELETE FROM surveys_answer AS answer USING claim
+    WHERE answer.response_id = claim.id AND answer.question_id = ANY(%(cleared)s::bigint[])
+    RETURNING answer.id
+),
+cleared_choices AS (
+    -- The foreign key is checked at commit (Django makes it deferrable), after both deletes.
+    DELETE FROM surveys_answer_choices AS choice USING cleared
+    WHERE choice.answer_id = cleared.id
+),
+upserted AS (
+    INSERT INTO surveys_answer
+        (response_id, question_id, option_id, number, text, comment, evidence_url, updated_at)
+    SELECT claim.id, answer.question_id, answer.option_id, answer.number, answer.text,
+        answer.comment, answer.evidence_url, %(at)s
+    FROM claim, jsonb_to_recordset(%(answers)s::jsonb) AS answer(
+        question_id bigint, option_id bigint, number numeric, text text, comment text,
+        evidence_url text
+    )
+    ON CONFLICT (response_id, question_id) DO UPDATE SET
+        option_id = excluded.option_id,
+        number = excluded.number,
+        text = excluded.text,
+        comment = excluded.comment,
+        evidence_url = excluded.evidence_url,
+        updated_at = excluded.updated_at
+    RETURNING id, question_id
+),
+unticked AS (
+    DELETE FROM surveys_answer_choices AS choice
+    USING upserted, jsonb_to_recordset(%(unticked)s::jsonb) AS gone(question_id bigint, option_id bigint)
+    WHERE choice.answer_id = upserted.id AND upserted.question_id = gone.question_id
+        AND choice.option_id = gone.option_id
+),
+ticked AS (
+    INSERT INTO surveys_answer_choices (answer_id, option_id)
+    SELECT upserted.id, new.option_id
+    FROM upserted JOIN jsonb_to_recordset(%(ticked)s::jsonb) AS new(question_id bigint, option_id bigint)
+        ON new.question_id = upserted.question_id
 )
-INSERT INTO surveys_answer
-    (response_id, question_id, option_id, number, text, comment, evidence_url, updated_at)
-SELECT %(response)s, answer.question_id, answer.option_id, answer.number, answer.text,
-    answer.comment, answer.evidence_url, %(at)s
-FROM jsonb_to_recordset(%(answers)s::jsonb) AS answer(
-    question_id bigint, option_id bigint, number numeric, text text, comment text,
-    evidence_url text
-)
-ON CONFLICT (response_id, question_id) DO UPDATE SET
-    option_id = excluded.option_id,
-    number = excluded.number,
-    text = excluded.text,
-    comment = excluded.comment,
-    evidence_url = excluded.evidence_url,
-    updated_at = excluded.updated_at
-RETURNING question_id, id
+SELECT count(*) FROM claim
 """
 
 # A value's snapshot as the history keeps it: {"option", "choices", "number", ...}, or None.
@@ -48,14 +83,25 @@ Snapshot = dict[str, object] | None
 def answers_write(
     *,
     response_id: int,
-    answers: Mapping[int, AnswerValue],
+    version: int,
+    before: Mapping[int, AnswerValue],
+    kept: Mapping[int, AnswerValue],
+    cleared: Iterable[int],
     changes: Mapping[int, tuple[Snapshot, Snapshot]],
     by_id: int,
     at: datetime,
-) -> dict[int, int]:
-    """Upsert ``answers`` (by question id) and insert a history row per entry of ``changes``
-    (question id → snapshots before and after); the upserted answers' ids by question id."""
-    rows = [
+) -> bool:
+    """Claim ``version`` of the response and, if that succeeds, upsert the ``kept`` answers
+    (by question id; ``before`` holds the stored ones, for their ticked options), delete the
+    ``cleared`` ones and insert a history row per entry of ``changes`` (question id → snapshots
+    before and after). Whether the claim succeeded; nothing is written if not."""
+    ticked, unticked = [], []
+    for question_id, value in kept.items():
+        new = set(value.choice_ids)
+        old = set(before[question_id].choice_ids) if question_id in before else set()
+        ticked += [{"question_id": question_id, "option_id": o} for o in sorted(new - old)]
+        unticked += [{"question_id": question_id, "option_id": o} for o in sorted(old - new)]
+    answers = [
         {
             "question_id": question_id,
             "option_id": value.option_id,
@@ -64,7 +110,7 @@ def answers_write(
             "comment": value.comment,
             "evidence_url": value.evidence_url,
         }
-        for question_id, value in answers.items()
+        for question_id, value in kept.items()
     ]
     history = [
         {"question_id": question_id, "old_value": old, "new_value": new}
@@ -72,13 +118,20 @@ def answers_write(
     ]
     with connection.cursor() as cursor:
         cursor.execute(
-            _WRITE,
+            _SAVE,
             {
                 "response": response_id,
+                "version": version,
+                "draft": Response.Status.DRAFT,
+                "open": Round.Status.OPEN,
                 "by": by_id,
                 "at": at,
                 "changes": json.dumps(history),
-                "answers": json.dumps(rows),
+                "cleared": list(cleared),
+                "answers": json.dumps(answers),
+                "ticked": json.dumps(ticked),
+                "unticked": json.dumps(unticked),
             },
         )
-        return dict(cursor.fetchall())
+        (claimed,) = cursor.fetchone()
+    return bool(claimed)

@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from polis_assess.sql_rows import columns, instance
-from surveys.answers import answers_load
+from surveys.answers import ANSWERS_JSON_COLUMN, Answers, answers_from_json, answers_load
 from surveys.models import Membership, Questionnaire, Response, Round
 from surveys.structure import bank_for, progress_for
 
@@ -119,9 +119,10 @@ def round_for_officer(user: AnyUser, round_id: int) -> tuple[Round, Membership]:
     return round_, membership
 
 
-def response_for_officer(user: AnyUser, round_id: int) -> Response | None:
+def response_for_officer(user: AnyUser, round_id: int) -> tuple[Response, Answers] | None:
     """The officer's response to a round their city takes part in, with the round and its
-    questionnaire, if they have started one (one query); 404 for a user without a city."""
+    questionnaire, and its answers at its version, if they have started one (one query); 404
+    for a user without a city."""
     membership = membership_for(user)
     if membership is None:
         raise Http404
@@ -132,9 +133,9 @@ def response_for_officer(user: AnyUser, round_id: int) -> Response | None:
         return None
     response, rest = instance(Response, row)
     round_, rest = instance(Round, rest)
-    round_.questionnaire, _ = instance(Questionnaire, rest)
+    round_.questionnaire, rest = instance(Questionnaire, rest)
     response.round = round_
-    return response
+    return response, answers_from_json(rest[0])
 
 
 # Every officer page and save reads its response this way; written out once (per process)
@@ -143,7 +144,7 @@ def response_for_officer(user: AnyUser, round_id: int) -> Response | None:
 def _officer_response_sql() -> str:
     return f"""
     SELECT {columns(Response, "response")}, {columns(Round, "round")},
-           {columns(Questionnaire, "questionnaire")}
+           {columns(Questionnaire, "questionnaire")}, {ANSWERS_JSON_COLUMN}
     FROM surveys_response AS response
     JOIN surveys_round AS round ON round.id = response.round_id
     JOIN surveys_questionnaire AS questionnaire ON questionnaire.id = round.questionnaire_id

@@ -6,14 +6,15 @@ import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NoReturn
 
 from django.contrib.auth.models import User
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from scoring.services import response_score_discard, response_submit_scored
-from surveys.answers import answers_load
+from surveys.answers import Answers, answers_load, answers_with_version
 from surveys.models import Answer, Membership, Response, Round
 from surveys.save_sql import Snapshot, answers_write
 from surveys.structure import AnswerValue, Progress, bank_for, progress_for
@@ -77,118 +78,56 @@ def answer_row(response: Response, question_id: int, value: AnswerValue, now: da
     )
 
 
-@transaction.atomic
 def answers_save(
     *,
     response: Response,
     values: Mapping[int, AnswerValue],
     expected_version: int,
     by: User,
+    before: Answers | None = None,
 ) -> SaveResult:
     """Write the answers that changed, or refuse if the response moved on since it was read.
 
-    A bounded number of queries whatever the number of answers: claim the version, read the
-    stored answers, then only where something changed: delete cleared answers, upsert the others
-    and record the history in one statement, change their multi-choice rows.
+    ``before`` holds the stored answers at ``response.version``, when the caller read them with
+    the response (officer pages do, in one query); otherwise they are read here, with the
+    version. The save is one statement (surveys/save_sql.py), whatever the number of answers.
     """
+    if before is None:
+        response.version, before = answers_with_version(response)
     now = timezone.now()
-    locked = _version_claim(response, expected_version, now)
-    before = answers_load(locked)
     changed = {
         qid: value for qid, value in values.items() if before.get(qid, EMPTY_ANSWER) != value
     }
     kept = {qid: value for qid, value in changed.items() if not value.is_empty}
     cleared = [qid for qid, value in changed.items() if value.is_empty and qid in before]
-    if cleared:
-        Answer.objects.filter(response=locked, question_id__in=cleared).delete()
-    history = _history(before, changed)
-    if kept or history:
-        ids = answers_write(
-            response_id=locked.pk, answers=kept, changes=history, by_id=by.pk, at=now
-        )
-        _choices_update(before, kept, ids)
+    claimed = expected_version == response.version and answers_write(
+        response_id=response.pk,
+        version=response.version,
+        before=before,
+        kept=kept,
+        cleared=cleared,
+        changes=_history(before, changed),
+        by_id=by.pk,
+        at=now,
+    )
+    if not claimed:
+        _refuse(response, read_again=expected_version == response.version)
+    response.version += 1
+    response.updated_at = now
     after = {qid: value for qid, value in before.items() if qid not in cleared}
     after.update(kept)
-    return SaveResult(response=locked, answers=after)
+    return SaveResult(response=response, answers=after)
 
 
-# Conditions on the response's own columns, which PostgreSQL checks again on the row it gets
-# after waiting for another save's lock (not so for a join's columns). Written out: every save
-# and autosave makes it, and the QuerySet took longer to compile than to run.
-_CLAIM_SQL = """
-UPDATE surveys_response SET version = version + 1, updated_at = %(now)s
-WHERE id = %(response)s AND version = %(version)s AND status = %(draft)s
-  AND round_id IN (SELECT id FROM surveys_round WHERE status = %(open)s)
-"""
-
-
-def _version_claim(response: Response, expected_version: int, now: datetime) -> Response:
-    """Bump the version of an editable response still at ``expected_version``, in one UPDATE.
-
-    The UPDATE also takes the row's lock until the transaction ends, so saves of one response
-    run one after another. When no row matched, a second read tells a closed or submitted
-    response (locked) from one that another save moved on (stale).
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _CLAIM_SQL,
-            {
-                "now": now,
-                "response": response.pk,
-                "version": expected_version,
-                "draft": Response.Status.DRAFT,
-                "open": Round.Status.OPEN,
-            },
-        )
-        claimed = cursor.rowcount
-    if not claimed:
+def _refuse(response: Response, *, read_again: bool) -> NoReturn:
+    """Why a save was not made: the response is submitted or its round closed (locked), or
+    another save moved it on (stale). ``read_again`` when it changed since the caller read it."""
+    current = response
+    if read_again:
         current = Response.objects.select_related("round").get(pk=response.pk)
-        if not current.is_editable:
-            raise ResponseLocked(_("This response can no longer be changed."))
-        raise StaleResponse(current)
-    response.version = expected_version + 1
-    response.updated_at = now
-    response.status = Response.Status.DRAFT
-    return response
-
-
-def _choices_update(
-    before: Mapping[int, AnswerValue], kept: Mapping[int, AnswerValue], ids: Mapping[int, int]
-) -> None:
-    """Tick and untick the multiple choices of the upserted answers (``ids`` by question id)."""
-    added: list[tuple[int, int]] = []
-    removed: list[tuple[int, int]] = []
-    for question_id, value in kept.items():
-        new = set(value.choice_ids)
-        old = set(before.get(question_id, EMPTY_ANSWER).choice_ids)
-        added += [(ids[question_id], option_id) for option_id in sorted(new - old)]
-        removed += [(ids[question_id], option_id) for option_id in sorted(old - new)]
-    if added or removed:
-        _choices_change(added=added, removed=removed)
-
-
-def _choices_change(*, added: list[tuple[int, int]], removed: list[tuple[int, int]]) -> None:
-    """Delete the unticked and insert the newly ticked (answer, option) rows in one statement.
-
-    The two sets never share a row, so the DELETE and the INSERT, which PostgreSQL runs on the
-    same snapshot, cannot collide.
-    """
-    table = connection.ops.quote_name(Answer.choices.through._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH removed AS ("  # the table name comes from the model, not from input
-            f" DELETE FROM {table} AS chosen"
-            f" USING unnest(%s::bigint[], %s::bigint[]) AS gone(answer_id, option_id)"
-            f" WHERE chosen.answer_id = gone.answer_id AND chosen.option_id = gone.option_id"
-            f") INSERT INTO {table} (answer_id, option_id)"
-            f" SELECT * FROM unnest(%s::bigint[], %s::bigint[])",
-            [
-                [answer for answer, _ in removed],
-                [option for _, option in removed],
-                [answer for answer, _ in added],
-                [option for _, option in added],
-            ],
-        )
+    if not current.is_editable:
+        raise ResponseLocked(_("This response can no longer be changed."))
+    raise StaleResponse(current)
 
 
 def _history(
@@ -206,15 +145,16 @@ def _history(
 
 
 @transaction.atomic
-def response_submit(*, response: Response, by: User) -> Response:
+def response_submit(*, response: Response, by: User, answers: Answers | None = None) -> Response:
     """Submit a complete response and score it, once: a repeated submit changes nothing.
 
-    The response as the caller read it is submitted if it is still that version of a draft
-    (no lock, so a submit fits its query budget); if it has moved on (another tab saved or
-    submitted, the round closed) it is locked and read again to decide.
+    The response as the caller read it (with its ``answers`` at that version, if the caller
+    read them too) is submitted if it is still that version of a draft (no lock, so a submit
+    fits its query budget); if it has moved on (another tab saved or submitted, the round
+    closed) it is locked and read again to decide.
     """
     if response.is_editable:
-        submitted = _score_submitted(response, by)
+        submitted = _score_submitted(response, by, answers)
         if submitted is not None:
             return submitted
     locked = (
@@ -231,11 +171,14 @@ def response_submit(*, response: Response, by: User) -> Response:
     raise ResponseLocked(_("This round is closed."))
 
 
-def _score_submitted(response: Response, by: User) -> Response | None:
+def _score_submitted(
+    response: Response, by: User, answers: Answers | None = None
+) -> Response | None:
     """Submit and score this version of a draft if it is complete; None if the stored
     response is no longer this version of a draft in an open round (nothing written then)."""
     bank = bank_for(response.round.questionnaire)
-    answers = answers_load(response)
+    if answers is None:
+        answers = answers_load(response)
     progress = progress_for(bank, answers)
     if not progress.is_complete:
         raise ResponseIncomplete(progress)

@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from surveys.answers import answers_load
+from surveys.answers import Answers, answers_load, answers_with_version
 from surveys.field_html import QuestionCard, question_cards_html
 from surveys.forms import SectionForm, field_name
 from surveys.models import Response, Round
@@ -45,13 +45,19 @@ from surveys.structure import (
 )
 
 
-def _officer_response(request: HttpRequest, round_id: int) -> tuple[Round, Response, Bank]:
-    response = response_for_officer(request.user, round_id)
-    if response is None:
+def _officer_response(request: HttpRequest, round_id: int) -> tuple[Round, Response, Answers, Bank]:
+    """The officer's round, response (started on the first visit) and its answers at the
+    response's version, and the round's bank; 404 for a round of another city."""
+    found = response_for_officer(request.user, round_id)
+    if found is None:
         round_, membership = round_for_officer(request.user, round_id)
         response = response_get_or_create(round=round_, membership=membership)
         response.round = round_
-    return response.round, response, bank_for(response.round.questionnaire)
+        # Usually new and empty; read anyway, as another tab may have started it first.
+        response.version, answers = answers_with_version(response)
+    else:
+        response, answers = found
+    return response.round, response, answers, bank_for(response.round.questionnaire)
 
 
 def _section_or_404(bank: Bank, code: str) -> SectionView:
@@ -70,10 +76,10 @@ def _time(value: Any) -> str:
 def resume(request: HttpRequest, round_id: int) -> HttpResponse:
     """Back to where the officer left off: the first section with required answers missing,
     or the review page once nothing is missing (the next step is to submit)."""
-    round_, response, bank = _officer_response(request, round_id)
+    round_, response, answers, bank = _officer_response(request, round_id)
     if response.is_submitted or not round_.is_open:
         return redirect("surveys:review", round_id=round_.pk)
-    progress = progress_for(bank, answers_load(response))
+    progress = progress_for(bank, answers)
     if progress.is_complete:
         return redirect("surveys:review", round_id=round_.pk)
     return redirect("surveys:section", round_id=round_.pk, code=progress.first_incomplete().code)
@@ -82,7 +88,7 @@ def resume(request: HttpRequest, round_id: int) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def section(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
-    round_, response, bank = _officer_response(request, round_id)
+    round_, response, answers, bank = _officer_response(request, round_id)
     section_view = _section_or_404(bank, code)
     conflict = False
     if request.method == "POST" and response.is_editable:
@@ -92,6 +98,7 @@ def section(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
         try:
             result = answers_save(
                 response=response,
+                before=answers,
                 values=values,
                 expected_version=form.cleaned_data.get("version", -1),
                 by=signed_in(request),
@@ -117,7 +124,6 @@ def section(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
                 return _after_save(request, round_, bank, section_view)
             form = _rebound(request, section_view, response)
     else:
-        answers = answers_load(response)
         form = SectionForm(
             initial={"version": response.version}, section=section_view, initial_answers=answers
         )
@@ -227,13 +233,14 @@ def _condition_field(bank: Bank, option_id: int | None) -> str:
 @require_POST
 def autosave(request: HttpRequest, round_id: int, code: str) -> JsonResponse:
     """Background save from the section page's script; answers with errors are left out."""
-    _round, response, bank = _officer_response(request, round_id)
+    _round, response, answers, bank = _officer_response(request, round_id)
     section_view = _section_or_404(bank, code)
     form = SectionForm(request.POST, section=section_view)
     form.is_valid()
     try:
         result = answers_save(
             response=response,
+            before=answers,
             values=form.valid_values(),
             expected_version=form.cleaned_data.get("version", -1),
             by=signed_in(request),
@@ -289,8 +296,7 @@ def _review_context(
 @never_cache
 @require_safe
 def review(request: HttpRequest, round_id: int) -> HttpResponse:
-    round_, response, bank = _officer_response(request, round_id)
-    answers = answers_load(response)
+    round_, response, answers, bank = _officer_response(request, round_id)
     progress = progress_for(bank, answers)
     visible = visible_question_ids(bank, answers)
     sections = [
@@ -314,9 +320,9 @@ def review(request: HttpRequest, round_id: int) -> HttpResponse:
 @never_cache
 @require_POST
 def submit(request: HttpRequest, round_id: int) -> HttpResponse:
-    round_, response, _bank = _officer_response(request, round_id)
+    round_, response, answers, _bank = _officer_response(request, round_id)
     try:
-        submitted = response_submit(response=response, by=signed_in(request))
+        submitted = response_submit(response=response, answers=answers, by=signed_in(request))
     except ResponseIncomplete as incomplete:
         messages.error(
             request,

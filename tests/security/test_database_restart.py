@@ -266,8 +266,8 @@ def test_a_restart_interrupts_one_save_cleanly_and_the_app_recovers_by_itself(wo
     assert (status, json.loads(body)["version"]) == (200, 2)
     before = _state(world)
 
-    # Hold the first answer's row, so the next save stops half-way through its transaction:
-    # its version is claimed, its write of answers and history rows waits for the row.
+    # Hold the first answer's row, so the next save stops half-way through its one statement:
+    # the response's version is claimed, the answer's upsert waits for the row.
     holder = psycopg2.connect(host=str(world.socket_dir), dbname=DB_NAME, user="postgres")
     holder.cursor().execute("SELECT id FROM surveys_answer FOR UPDATE")
     interrupted: list[int] = []
@@ -309,7 +309,7 @@ def test_a_restart_interrupts_one_save_cleanly_and_the_app_recovers_by_itself(wo
     holder.close()
     after_restart = world.second.status()
 
-    assert waiting == [("WITH history AS (\n    INSE",)]  # surveys/save_sql.py
+    assert waiting == [("WITH claim AS (\n    UPDATE",)]  # surveys/save_sql.py
     assert idle == [(1,)]
     assert len(restarted) == 1  # pg_ctl restart succeeded
     assert interrupted == [500]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from surveys.answers import answers_load
-from surveys.models import AnswerChange
-from surveys.services import answers_save, response_get_or_create
+from surveys.models import Answer, AnswerChange, Response
+from surveys.services import StaleResponse, answers_save, response_get_or_create
 from surveys.structure import AnswerValue, bank_for
 from tests.web import option, question
 
@@ -70,3 +72,60 @@ _EMPTY = {
     "comment": "",
     "evidence_url": "",
 }
+
+
+def test_clearing_an_answer_deletes_it_with_its_ticked_options(open_round, officer):
+    bank = bank_for(open_round.questionnaire)
+    practices = question(bank, "data-practices").pk
+    lineage = option(bank, "data-practices", "lineage").pk
+    response = response_get_or_create(round=open_round, membership=officer.membership)
+    saved = answers_save(
+        response=response,
+        values={practices: AnswerValue(choice_ids=(lineage,), comment="Partly")},
+        expected_version=1,
+        by=officer,
+    )
+
+    cleared = answers_save(
+        response=saved.response,
+        values={practices: AnswerValue()},
+        expected_version=2,
+        by=officer,
+    )
+
+    assert cleared.answers == {} == answers_load(response)
+    assert not Answer.choices.through.objects.filter(answer__response=response).exists()
+    last = AnswerChange.objects.filter(response=response).latest("id")
+    assert (last.old_value, last.new_value) == (
+        {**_EMPTY, "choices": [lineage], "comment": "Partly"},
+        None,
+    )
+
+
+def test_a_save_on_an_older_version_writes_nothing_and_hands_back_the_current_one(
+    open_round, officer, django_assert_num_queries
+):
+    bank = bank_for(open_round.questionnaire)
+    staff = question(bank, "skills-staff").pk
+    response = response_get_or_create(round=open_round, membership=officer.membership)
+    answers_save(
+        response=response,
+        values={staff: AnswerValue(number=Decimal(3))},
+        expected_version=1,
+        by=officer,
+    )
+    current = Response.objects.select_related("round").get(pk=response.pk)
+    stored = answers_load(current)
+
+    with django_assert_num_queries(0), pytest.raises(StaleResponse) as stale:
+        answers_save(
+            response=current,
+            before=stored,
+            values={staff: AnswerValue(number=Decimal(4))},
+            expected_version=1,
+            by=officer,
+        )
+
+    assert stale.value.response.version == 2
+    assert answers_load(response) == {staff: AnswerValue(number=Decimal("3.00"))}
+    assert AnswerChange.objects.filter(response=response).count() == 1

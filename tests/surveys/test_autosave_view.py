@@ -217,3 +217,23 @@ def test_autosave_sends_anonymous_visitors_to_the_login_page(client, open_round)
     assert result.status_code == 302
     assert result["Location"] == f"/accounts/login/?next={quote(url)}"
     assert not Response.objects.exists()
+
+
+def test_an_autosave_reads_session_user_and_response_then_saves_in_one_statement(
+    officer_client, open_round, officer, bank, django_assert_num_queries
+):
+    section = bank.section("data-management")
+    values = demo_values(bank, "rotterdam", "Mobility", 1)
+    response = save_answers(open_round, officer, values)
+    multi = next(q for q in section.questions if q.kind == "multi")
+    values[multi.pk] = AnswerValue(choice_ids=values[multi.pk].choice_ids[:1], comment="Changed")
+
+    with django_assert_num_queries(4):
+        reply = officer_client.post(
+            _url(open_round, "data-management"),
+            section_data(section, values, version=response.version),
+        )
+
+    assert reply.json()["status"] == "saved"
+    assert reply.json()["version"] == response.version + 1
+    assert Answer.objects.get(response=response, question=multi).comment == "Changed"
