@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.utils import timezone
 
+from polis_assess.prepared import Prepared
 from polis_assess.sql_rows import columns, instance
 
 
@@ -28,11 +30,7 @@ class SessionStore(db.SessionStore):
         # SQL because every signed-in request makes it: the QuerySet took longer to compile
         # than to run.
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {columns(Session, 'session')} FROM django_session AS session"
-                " WHERE session.session_key = %s AND session.expire_date > %s",
-                [self.session_key, timezone.now()],
-            )
+            _session_sql().execute(cursor, [self.session_key, timezone.now()])
             row = cursor.fetchone()
         session = None if row is None else instance(Session, row)[0]
         self.expire_date = session.expire_date if session is not None else None
@@ -43,3 +41,12 @@ class SessionStore(db.SessionStore):
         if self.modified or self.expire_date is None:
             return self.get_expiry_age()
         return max(0, int((self.expire_date - timezone.now()).total_seconds()))
+
+
+@cache
+def _session_sql() -> Prepared:
+    return Prepared.of(
+        "polis_session",
+        f"SELECT {columns(Session, 'session')} FROM django_session AS session"
+        " WHERE session.session_key = %s AND session.expire_date > %s",
+    )

@@ -182,6 +182,9 @@ _db["ATOMIC_REQUESTS"] = False
 # One test database per test process, so two test runs on one server never collide.
 _db["TEST"] = {"NAME": f"test_{_db['NAME']}_{os.getpid()}"}
 DATABASES = {"default": _db}
+# The hottest queries are prepared once per connection (polis_assess/prepared.py). Turn off
+# behind a pooler that moves a session's statements between server connections.
+POLIS_PREPARED_STATEMENTS = _env_bool("DJANGO_DB_PREPARED_STATEMENTS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Argon2 would need another native package; PBKDF2 at Django's current iteration count is the

@@ -16,10 +16,13 @@ from datetime import datetime
 
 from django.db import connection
 
+from polis_assess.prepared import Prepared
 from surveys.models import Response, Round
 from surveys.structure import AnswerValue
 
-_SAVE = """
+_SAVE = Prepared.of(
+    "polis_answers_save",
+    """
 WITH claim AS (
     UPDATE surveys_response SET version = version + 1, updated_at = %(at)s
     WHERE id = %(response)s AND version = %(version)s AND status = %(draft)s
@@ -74,7 +77,8 @@ ticked AS (
         ON new.question_id = upserted.question_id
 )
 SELECT count(*) FROM claim
-"""
+""",
+)
 
 # A value's snapshot as the history keeps it: {"option", "choices", "number", ...}, or None.
 Snapshot = dict[str, object] | None
@@ -117,8 +121,8 @@ def answers_write(
         for question_id, (old, new) in changes.items()
     ]
     with connection.cursor() as cursor:
-        cursor.execute(
-            _SAVE,
+        _SAVE.execute(
+            cursor,
             {
                 "response": response_id,
                 "version": version,

@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
+from polis_assess.prepared import Prepared
 from polis_assess.sql_rows import columns, instance
 from surveys.answers import ANSWERS_JSON_COLUMN, Answers, answers_from_json, answers_load
 from surveys.models import Membership, Questionnaire, Response, Round
@@ -126,8 +127,10 @@ def response_for_officer(user: AnyUser, round_id: int) -> tuple[Response, Answer
     membership = membership_for(user)
     if membership is None:
         raise Http404
+    if not _BIGINT_MIN <= round_id <= _BIGINT_MAX:  # the URL allows any int; ids are bigint
+        raise Http404
     with connection.cursor() as cursor:
-        cursor.execute(_officer_response_sql(), [round_id, membership.user_id, membership.city_id])
+        _officer_response_sql().execute(cursor, [round_id, membership.user_id, membership.city_id])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -138,11 +141,16 @@ def response_for_officer(user: AnyUser, round_id: int) -> tuple[Response, Answer
     return response, answers_from_json(rest[0])
 
 
+_BIGINT_MIN, _BIGINT_MAX = -(2**63), 2**63 - 1
+
+
 # Every officer page and save reads its response this way; written out once (per process)
 # because compiling the equivalent select_related QuerySet took twice as long as running it.
 @cache
-def _officer_response_sql() -> str:
-    return f"""
+def _officer_response_sql() -> Prepared:
+    return Prepared.of(
+        "polis_officer_response",
+        f"""
     SELECT {columns(Response, "response")}, {columns(Round, "round")},
            {columns(Questionnaire, "questionnaire")}, {ANSWERS_JSON_COLUMN}
     FROM surveys_response AS response
@@ -151,7 +159,8 @@ def _officer_response_sql() -> str:
     WHERE response.round_id = %s AND response.respondent_id = %s
       AND EXISTS (SELECT FROM surveys_round_cities AS taking_part
                   WHERE taking_part.round_id = round.id AND taking_part.city_id = %s)
-    """
+    """,
+    )
 
 
 def response_for_facilitator(user: AnyUser, response_id: int) -> Response:

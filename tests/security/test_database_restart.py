@@ -309,7 +309,7 @@ def test_a_restart_interrupts_one_save_cleanly_and_the_app_recovers_by_itself(wo
     holder.close()
     after_restart = world.second.status()
 
-    assert waiting == [("WITH claim AS (\n    UPDATE",)]  # surveys/save_sql.py
+    assert waiting == [("EXECUTE polis_answers_save",)]  # surveys/save_sql.py
     assert idle == [(1,)]
     assert len(restarted) == 1  # pg_ctl restart succeeded
     assert interrupted == [500]
