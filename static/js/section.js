@@ -184,7 +184,8 @@
     var sent = JSON.stringify(snapshot());
     fetch(form.dataset.autosaveUrl, {
       method: "POST",
-      body: body,
+      // URL-encoded, as the form itself posts: the server reads that faster than multipart.
+      body: new URLSearchParams(body),
       credentials: "same-origin",
       headers: { "X-Requested-With": "fetch" }
     }).then(function (response) {
