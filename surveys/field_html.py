@@ -1,5 +1,5 @@
-"""The section form's questions and fields as Bootstrap 5 HTML, written directly instead of
-through templates.
+"""The section page's repeated parts (question cards, their fields, the section navigation) as
+Bootstrap 5 HTML, written directly instead of through templates.
 
 A section shows up to ten questions, each with five to seven options plus a comment and an
 evidence link. Rendering them through crispy-forms and Django's per-widget templates took about
@@ -11,7 +11,7 @@ fieldset with legend, help text and errors tied to the input with ``aria-describ
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING, Any
@@ -20,6 +20,8 @@ from django import forms
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from surveys.structure import SectionProgress
 
 if TYPE_CHECKING:
     from surveys.forms import QuestionGroup
@@ -69,6 +71,38 @@ def question_cards_html(cards: Iterable[QuestionCard]) -> SafeString:
             "</details></div></section>"
         )
     return mark_safe("\n".join(html))  # every text above is escaped
+
+
+def section_nav_html(
+    sections: Iterable[SectionProgress],
+    *,
+    current: str,
+    links: Mapping[str, str],
+    review_link: str,
+) -> SafeString:
+    """The numbered list of a questionnaire's sections with each one's progress, the current
+    one marked, and the link to the review page."""
+    complete = escape(_("complete"))
+    items = []
+    for item in sections:
+        here = item.code == current
+        current_marks = (' active" aria-current="page"', " link-light") if here else ('"', "")
+        badge = "text-bg-success" if item.is_complete else "text-bg-light border"
+        status = complete if item.is_complete else f"{item.answered}/{item.required}"
+        items.append(
+            '<li class="list-group-item d-flex justify-content-between align-items-start'
+            f'{current_marks[0]} data-section="{escape(item.code)}">'
+            f'<a class="ms-2 me-auto{current_marks[1]}" href="{escape(links[item.code])}">'
+            f"{escape(item.title)}</a>"
+            f'<span class="badge {badge} section-status">{status}</span></li>'
+        )
+    return mark_safe(  # every text above is escaped
+        '<nav aria-labelledby="sections-heading" class="mb-3">'
+        f'<h2 class="h6" id="sections-heading">{escape(_("Sections"))}</h2>'
+        f'<ol class="list-group list-group-numbered small">{"".join(items)}</ol>'
+        f'<a class="btn btn-outline-secondary btn-sm mt-2" href="{escape(review_link)}">'
+        f"{escape(_('Review and submit'))}</a></nav>"
+    )
 
 
 def field_html(field: forms.BoundField) -> SafeString:

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from surveys.answers import Answers, answers_load, answers_with_version
-from surveys.field_html import QuestionCard, question_cards_html
+from surveys.field_html import QuestionCard, question_cards_html, section_nav_html
 from surveys.forms import SectionForm, field_name
 from surveys.models import Response, Round
 from surveys.selectors import (
@@ -188,11 +188,12 @@ def _render_section(
             for group in form.question_groups()
         ),
         "progress": progress,
-        "section_links": [
-            (item, links[item.code], item.code == section_view.dimension.code)
-            for item in progress.sections
-        ],
-        "review_link": links[REVIEW],
+        "section_nav": section_nav_html(
+            progress.sections,
+            current=section_view.dimension.code,
+            links=links,
+            review_link=links[REVIEW],
+        ),
         "section_progress": progress.section(section_view.dimension.code),
         "section_number": index + 1,
         "previous_code": codes[index - 1] if index > 0 else None,

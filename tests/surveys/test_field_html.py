@@ -7,8 +7,9 @@ from types import SimpleNamespace
 from django import forms
 from django.test.html import parse_html
 
-from surveys.field_html import QuestionCard, field_html, question_cards_html
+from surveys.field_html import QuestionCard, field_html, question_cards_html, section_nav_html
 from surveys.forms import QuestionGroup
+from surveys.structure import SectionProgress
 from tests.web import attr, by_id, find_all, has_attr, text
 
 HOSTILE = '<img src=x onerror="alert(1)">&'
@@ -170,3 +171,26 @@ def test_comment_and_link_start_open_only_where_one_holds_something():
 
     assert not has_attr(first, "open")
     assert has_attr(second, "open")
+
+
+def test_the_section_list_marks_the_current_section_and_each_ones_progress():
+    sections = [
+        SectionProgress(code="a", title=f"First {HOSTILE}", answered=3, required=3, missing=()),
+        SectionProgress(code="b", title="Second", answered=1, required=4, missing=()),
+    ]
+
+    tree = parse_html(
+        str(
+            section_nav_html(
+                sections, current="b", links={"a": "/s/a/", "b": "/s/b/"}, review_link="/review/"
+            )
+        )
+    )
+
+    first, second = find_all(tree, "li")
+    assert text(first) == f"First {HOSTILE} complete"
+    assert not has_attr(first, "aria-current")
+    assert text(second) == "Second 1/4"
+    assert attr(second, "aria-current") == "page"
+    assert "active" in attr(second, "class").split()
+    assert [attr(a, "href") for a in find_all(tree, "a")] == ["/s/a/", "/s/b/", "/review/"]
