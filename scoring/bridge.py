@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from scoring import engine
 from surveys.models import Option, Question
 from surveys.structure import AnswerValue, Bank, visible_question_ids
+
+_FLAGS: dict[str, engine.Flag] = {
+    Option.Special.DONT_KNOW: engine.Flag.DONT_KNOW,
+    Option.Special.NOT_APPLICABLE: engine.Flag.NOT_APPLICABLE,
+}
 
 
 def engine_bank(bank: Bank) -> engine.Bank:
@@ -39,24 +45,47 @@ def engine_response(
     bank: Bank, department: str, answers: Mapping[int, AnswerValue]
 ) -> engine.ResponseInput:
     """Turn one response's answers into engine input; hidden questions are not applicable."""
-    visible = visible_question_ids(bank, answers)
+    (single,) = engine_responses(bank, [(department, answers)])
+    return single
+
+
+def engine_responses(
+    bank: Bank, responses: Iterable[tuple[str, Mapping[int, AnswerValue]]]
+) -> list[engine.ResponseInput]:
+    """``engine_response`` for many (department, answers) pairs of one bank at once.
+
+    Responses repeat the same answers to the same questions, so each distinct engine answer
+    is built once and shared (they are immutable).
+    """
+    scoring = _scoring_for(bank)
+    built: dict[tuple[int, int | None, tuple[int, ...], bool], engine.AnswerInput] = {}
     inputs = []
-    for section in bank.sections:
-        for question in section.questions:
-            if not question.is_scored:
-                continue
-            value, flag = answer_value(bank, question, answers.get(question.pk))
-            inputs.append(
-                engine.AnswerInput(
+    for department, answers in responses:
+        visible = visible_question_ids(bank, answers)
+        items = []
+        for question in scoring.questions:
+            answer = answers.get(question.pk)
+            applicable = question.pk in visible
+            key = (
+                question.pk,
+                None if answer is None else answer.option_id,
+                () if answer is None else answer.choice_ids,
+                applicable,
+            )
+            item = built.get(key)
+            if item is None:
+                value, flag = scoring.value(question, answer)
+                item = built[key] = engine.AnswerInput(
                     question=question.code,
-                    dimension=section.dimension.code,
-                    weight=float(question.weight),
+                    dimension=question.dimension,
+                    weight=question.weight,
                     value=value,
                     flag=flag,
-                    applicable=question.pk in visible,
+                    applicable=applicable,
                 )
-            )
-    return engine.ResponseInput(department=department, answers=tuple(inputs))
+            items.append(item)
+        inputs.append(engine.ResponseInput(department=department, answers=tuple(items)))
+    return inputs
 
 
 def answer_value(
@@ -64,31 +93,97 @@ def answer_value(
 ) -> tuple[float | None, engine.Flag]:
     """One answer as the engine sees it: a value 0..1 (level / 4, or share of practices) or a
     don't-know / not-applicable flag; (None, NONE) when unanswered."""
-    if answer is None:
-        return None, engine.Flag.NONE
-    if question.kind == Question.Kind.MULTI:
-        chosen = [bank.options_by_id[pk] for pk in answer.choice_ids if pk in bank.options_by_id]
-        flag = _flag(chosen)
-        if flag is not engine.Flag.NONE:
-            return None, flag
-        if not chosen:
+    scoring = _scoring_for(bank)
+    return scoring.value(scoring.by_id[question.pk], answer)
+
+
+@dataclass(frozen=True, slots=True)
+class _Question:
+    """What scoring needs of a question of the bank."""
+
+    pk: int
+    code: str
+    dimension: str
+    weight: float
+    is_scored: bool
+    is_multi: bool
+    practices: int  # its options that are not special (what a multiple choice counts)
+
+
+@dataclass(frozen=True, slots=True)
+class _Option:
+    flag: engine.Flag
+    value: float | None  # level / 4, None without a level
+    is_practice: bool  # not special: counts as a ticked practice
+
+
+class _Scoring:
+    """A bank's questions and options as scoring reads them, prepared once from its models."""
+
+    def __init__(self, bank: Bank) -> None:
+        self.bank = bank
+        self.by_id = {
+            question.pk: _Question(
+                pk=question.pk,
+                code=question.code,
+                dimension=section.dimension.code,
+                weight=float(question.weight),
+                is_scored=question.is_scored,
+                is_multi=question.kind == Question.Kind.MULTI,
+                practices=sum(1 for o in question.options.all() if not o.special),
+            )
+            for section in bank.sections
+            for question in section.questions
+        }
+        self.questions = tuple(q for q in self.by_id.values() if q.is_scored)
+        self.options = {
+            pk: _Option(
+                flag=_FLAGS.get(option.special, engine.Flag.NONE),
+                value=None if option.level is None else option.level / 4,
+                is_practice=not option.special,
+            )
+            for pk, option in bank.options_by_id.items()
+        }
+
+    def value(
+        self, question: _Question, answer: AnswerValue | None
+    ) -> tuple[float | None, engine.Flag]:
+        if answer is None:
             return None, engine.Flag.NONE
-        practices = [o for o in question.options.all() if not o.special]
-        ticked = sum(1 for o in chosen if not o.special)
-        return ticked / len(practices), engine.Flag.NONE
-    if answer.option_id is None or answer.option_id not in bank.options_by_id:
-        return None, engine.Flag.NONE
-    option = bank.options_by_id[answer.option_id]
-    flag = _flag([option])
-    if flag is not engine.Flag.NONE or option.level is None:
-        return None, flag
-    return option.level / 4, engine.Flag.NONE
+        if question.is_multi:
+            chosen = [self.options[pk] for pk in answer.choice_ids if pk in self.options]
+            flag = _flag(chosen)
+            if flag is not engine.Flag.NONE:
+                return None, flag
+            if not chosen:
+                return None, engine.Flag.NONE
+            ticked = sum(1 for o in chosen if o.is_practice)
+            return ticked / question.practices, engine.Flag.NONE
+        option = self.options.get(answer.option_id) if answer.option_id is not None else None
+        if option is None:
+            return None, engine.Flag.NONE
+        if option.flag is not engine.Flag.NONE or option.value is None:
+            return None, option.flag
+        return option.value, engine.Flag.NONE
 
 
-def _flag(options: list[Option]) -> engine.Flag:
-    specials = {option.special for option in options}
-    if Option.Special.DONT_KNOW in specials:
+def _flag(options: list[_Option]) -> engine.Flag:
+    flags = {option.flag for option in options}
+    if engine.Flag.DONT_KNOW in flags:
         return engine.Flag.DONT_KNOW
-    if Option.Special.NOT_APPLICABLE in specials:
+    if engine.Flag.NOT_APPLICABLE in flags:
         return engine.Flag.NOT_APPLICABLE
     return engine.Flag.NONE
+
+
+# The last bank prepared, kept while it is in use: a recompute or a results page asks for the
+# values of thousands of answers to one bank. (Held by identity: a bank is not hashable.)
+_last: _Scoring | None = None
+
+
+def _scoring_for(bank: Bank) -> _Scoring:
+    global _last
+    scoring = _last
+    if scoring is None or scoring.bank is not bank:
+        scoring = _last = _Scoring(bank)
+    return scoring

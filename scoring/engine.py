@@ -182,13 +182,11 @@ def _weighted_overall(bank: Bank, scores: Iterable[tuple[str, float | None]]) ->
 
 
 def _score_dimension(bank: Bank, code: str, answers: Sequence[AnswerInput]) -> DimensionScore:
+    """Score one dimension from its own answers."""
     counted = [
         answer
         for answer in answers
-        if answer.dimension == code
-        and answer.weight > 0
-        and answer.applicable
-        and answer.flag is not Flag.NOT_APPLICABLE
+        if answer.weight > 0 and answer.applicable and answer.flag is not Flag.NOT_APPLICABLE
     ]
     # A flagged answer never counts as answered, even if a value slipped through with it.
     answered = [(a.value, a.weight) for a in counted if a.flag is Flag.NONE and a.value is not None]
@@ -211,8 +209,15 @@ def _score_dimension(bank: Bank, code: str, answers: Sequence[AnswerInput]) -> D
 
 def score_response(bank: Bank, response: ResponseInput) -> ResponseScore:
     """Score one officer's response per dimension (in bank order) and overall."""
+    # One pass sorts the answers by dimension; an answer to no dimension of the bank is ignored.
+    by_dimension: dict[str, list[AnswerInput]] = {d.code: [] for d in bank.dimensions}
+    for answer in response.answers:
+        own = by_dimension.get(answer.dimension)
+        if own is not None:
+            own.append(answer)
     dimensions = tuple(
-        _score_dimension(bank, dimension.code, response.answers) for dimension in bank.dimensions
+        _score_dimension(bank, dimension.code, by_dimension[dimension.code])
+        for dimension in bank.dimensions
     )
     overall = _weighted_overall(bank, ((d.dimension, d.score) for d in dimensions))
     return ResponseScore(

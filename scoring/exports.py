@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import lru_cache
 from itertools import islice
 from typing import Any, TypeVar
 
@@ -17,6 +18,7 @@ from surveys.models import Option, Question, Round
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 1000  # rows fetched from the database at a time, and rows per piece of CSV text
+RENDERED_CACHE = 512  # groups of answer cells kept rendered while writing the answers CSV
 BOM = "\ufeff"  # first in every CSV, so spreadsheet programs read UTF-8 correctly
 
 ANSWER_HEADER = (
@@ -81,25 +83,44 @@ def neutralise(value: Any) -> Any:
 # its StringAgg groups by every selected column and a Subquery runs once per answer (each 2-3x
 # slower). Questions and options come from two small queries rather than once per row, and
 # timestamps arrive as the text datetime.isoformat() gives in UTC, so the rows stay narrow.
+#
+# A response's cells come from a query of their own, rendered once into a dict of one entry per
+# response (a few hundred bytes each, against tens of answers): repeated on each of its answers
+# they doubled the bytes fetched and parsed. The answers are sorted by the responses' places in
+# the export (whole numbers), not by city name and department again: comparing text by collation
+# made the sort the query's largest cost.
+
+_RESPONSES_SQL_TEMPLATE = """
+SELECT response.id, city.name, response.department, response.respondent_id, response.status,
+       {submitted_at}
+FROM surveys_response AS response
+JOIN surveys_city AS city ON city.id = response.city_id
+WHERE response.round_id = %(round)s
+"""
 
 _ANSWERS_SQL_TEMPLATE = """
-SELECT response.id, city.name, response.department, response.respondent_id, response.status,
-       answer.question_id, answer.option_id, practices.labels,
-       answer.number, answer.text, answer.comment, answer.evidence_url,
-       {answered_at}, {submitted_at}
-FROM surveys_answer AS answer
-JOIN surveys_response AS response ON response.id = answer.response_id
-JOIN surveys_city AS city ON city.id = response.city_id
+WITH response AS (
+    SELECT response.id,
+           row_number() OVER (ORDER BY city.name, response.department, response.id) AS place
+    FROM surveys_response AS response
+    JOIN surveys_city AS city ON city.id = response.city_id
+    WHERE response.round_id = %(round)s
+)
+SELECT answer.response_id, answer.question_id, answer.option_id, practices.labels,
+       answer.number, answer.text, answer.comment, answer.evidence_url, {answered_at}
+FROM response
+JOIN surveys_answer AS answer ON answer.response_id = response.id
 JOIN surveys_question AS question ON question.id = answer.question_id
 JOIN surveys_dimension AS dimension ON dimension.id = question.dimension_id
 LEFT JOIN (
     SELECT choice.answer_id, string_agg(option.label, '; ' ORDER BY option.position) AS labels
-    FROM surveys_answer_choices AS choice
+    FROM response
+    JOIN surveys_answer AS answer ON answer.response_id = response.id
+    JOIN surveys_answer_choices AS choice ON choice.answer_id = answer.id
     JOIN surveys_option AS option ON option.id = choice.option_id
     GROUP BY choice.answer_id
 ) AS practices ON practices.answer_id = answer.id
-WHERE response.round_id = %(round)s
-ORDER BY city.name, response.department, response.id, dimension.position, question.position
+ORDER BY response.place, dimension.position, question.position
 """
 
 
@@ -111,54 +132,54 @@ def _isoformat(column: str) -> str:
     return f"coalesce({text}, '')"
 
 
-_ANSWERS_SQL = _ANSWERS_SQL_TEMPLATE.format(
-    answered_at=_isoformat("answer.updated_at"), submitted_at=_isoformat("response.submitted_at")
-)
+_RESPONSES_SQL = _RESPONSES_SQL_TEMPLATE.format(submitted_at=_isoformat("response.submitted_at"))
+_ANSWERS_SQL = _ANSWERS_SQL_TEMPLATE.format(answered_at=_isoformat("answer.updated_at"))
 
 Group = TypeVar("Group")
 
 
-def _answer_records(round: Round) -> Iterator[tuple[Any, ...]]:
-    """The round's answers in export order (_ANSWERS_SQL), fetched CHUNK rows at a time."""
+def _records(sql: str, round: Round) -> Iterator[tuple[Any, ...]]:
+    """The rows of a query about the round, fetched CHUNK rows at a time."""
     # A server-side cursor keeps memory flat, unless disabled as for QuerySet.iterator().
     if connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
         cursor = connection.cursor()
     else:
         cursor = connection.chunked_cursor()
     with cursor:
-        cursor.execute(_ANSWERS_SQL, {"round": round.pk})
+        cursor.execute(sql, {"round": round.pk})
         while records := cursor.fetchmany(CHUNK):
             yield from records
 
 
 def _answer_groups(
     round: Round, render: Callable[[Sequence[Any]], Group]
-) -> Iterator[tuple[Group, Group, Group, Group]]:
-    """Each answer's row as four groups of cells: response, question, option and answer.
+) -> Iterator[tuple[Group, Group, Group, Group, str, str]]:
+    """Each answer's row as four groups of cells (response, question, option and answer) and
+    its two times, answered and submitted.
 
     ``render`` turns a group of cells into its output. The group of a response, question or
     option (most of a row's text) is rendered once and shared by all the rows that repeat it.
     Answers are to the round's questionnaire, so its questions and options are all we need.
+    The times are text that needs no quoting, left for the caller to place.
     """
     questions = {
-        pk: render(cells)
-        for pk, *cells in Question.objects.filter(
+        row[0]: render(row[1:])
+        for row in Question.objects.filter(
             dimension__questionnaire_id=round.questionnaire_id
         ).values_list("pk", "dimension__code", "code", "text")
     }
     options = {
-        pk: render(cells)
-        for pk, *cells in Option.objects.filter(
+        row[0]: render(row[1:])
+        for row in Option.objects.filter(
             question__dimension__questionnaire_id=round.questionnaire_id
         ).values_list("pk", "level", "label")
     }
-    current_response = None
+    responses = {
+        response: (render((round.title, city, department, _respondent(id_), status)), submitted)
+        for response, city, department, id_, status, submitted in _records(_RESPONSES_SQL, round)
+    }
     for (
         response,
-        city,
-        department,
-        respondent,
-        status,
         question,
         option,
         practices,
@@ -167,24 +188,28 @@ def _answer_groups(
         comment,
         evidence,
         answered,
-        submitted,
-    ) in _answer_records(round):
-        if response != current_response:
-            current_response = response
-            respondent_id = respondent if respondent is not None else "erased"
-            response_group = render((round.title, city, department, respondent_id, status))
+    ) in _records(_ANSWERS_SQL, round):
+        if response not in responses:
+            continue  # started after the responses were read: left out as if a moment later
+        response_group, submitted = responses[response]
         yield (
             response_group,
             questions[question],
             options[option] if option is not None else render((None, practices or "")),
-            render((number, text, comment, evidence, answered, submitted)),
+            render((number, text, comment, evidence)),
+            answered,
+            submitted,
         )
+
+
+def _respondent(respondent_id: int | None) -> int | str:
+    return respondent_id if respondent_id is not None else "erased"
 
 
 def answer_rows(round: Round) -> Iterator[tuple[Any, ...]]:
     """One row per answer (the columns of ANSWER_HEADER); memory stays flat."""
-    for response, question, option, answer in _answer_groups(round, tuple):
-        yield (*response, *question, *option, *answer)
+    for response, question, option, answer, answered, submitted in _answer_groups(round, tuple):
+        yield (*response, *question, *option, *answer, answered, submitted)
 
 
 def answers_csv(round: Round) -> Iterator[str]:
@@ -192,11 +217,15 @@ def answers_csv(round: Round) -> Iterator[str]:
 
     csv.writer quotes each cell on its own, so writing a row's groups of cells one by one and
     joining them with commas gives the line it would write for the whole row. (Each group has
-    two cells or more: csv.writer writes a row of one empty cell as ``""``.)
+    two cells or more: csv.writer writes a row of one empty cell as ``""``.) The times are
+    written as they are: ISO text or "" is never quoted, and starts with no formula sign.
     """
     writer = csv.writer(_Echo())
     delimiter, line_end = writer.dialect.delimiter, writer.dialect.lineterminator
 
+    # Most answers are a choice without number, text or comment, so the same few groups of
+    # cells come again and again; a bounded cache renders each once and keeps memory flat.
+    @lru_cache(maxsize=RENDERED_CACHE)
     def render(cells: Sequence[Any]) -> str:
         line: str = writer.writerow(map(neutralise, cells))
         return line.removesuffix(line_end)

@@ -9,15 +9,14 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet, Subquery
 from django.utils import timezone
 
 from scoring import engine
-from scoring.bridge import engine_bank, engine_response
+from scoring.bridge import engine_bank, engine_response, engine_responses
 from scoring.models import CityDimensionResult, CityResult, DimensionScore, ResponseResult
-from scoring.submit_sql import departments_json, submit_and_store
-from surveys.answers import answers_by_response
+from scoring.submit_sql import city_results_upsert, response_results_insert, submit_and_store
 from surveys.models import Response, Round
 from surveys.structure import AnswerValue, Bank, bank_for
 
@@ -68,38 +67,6 @@ def response_score_discard(*, response: Response) -> None:
 
 def _dimension_ids(bank: Bank) -> dict[str, int]:
     return {s.dimension.code: s.dimension.pk for s in bank.sections}
-
-
-def _store_response_scores(bank: Bank, scored: list[tuple[Response, engine.ResponseScore]]) -> None:
-    """Insert the scores of responses that have none stored (their old ones were deleted)."""
-    now = timezone.now()
-    results = ResponseResult.objects.bulk_create(
-        ResponseResult(
-            response=response,
-            round_id=response.round_id,
-            city_id=response.city_id,
-            department=response.department,
-            overall_score=score.overall_score,
-            overall_stage=score.overall_stage,
-            computed_at=now,
-        )
-        for response, score in scored
-    )
-    dimension_ids = _dimension_ids(bank)
-    DimensionScore.objects.bulk_create(
-        DimensionScore(
-            result=result,
-            dimension_id=dimension_ids[item.dimension],
-            score=item.score,
-            stage=item.stage,
-            coverage=item.coverage,
-            dont_know_share=item.dont_know_share,
-            answered=item.answered,
-            applicable=item.applicable,
-        )
-        for result, (_, score) in zip(results, scored, strict=True)
-        for item in score.dimensions
-    )
 
 
 # A stored result with its dimension scores, one row per dimension (a LEFT JOIN, so a result
@@ -197,57 +164,9 @@ def city_result_refresh(*, bank: Bank, round: Round, city_ids: Iterable[int]) ->
 
 
 def _store_city_results(bank: Bank, round: Round, combined: Mapping[int, engine.CityScore]) -> None:
-    """Write the city results, replacing the stored ones of the same cities (two queries)."""
-    if not combined:
-        return
-    now = timezone.now()
-    city_ids = list(combined)
-    results = CityResult.objects.bulk_create(
-        [
-            CityResult(
-                round=round,
-                city_id=city_id,
-                overall_score=combined[city_id].overall_score,
-                overall_stage=combined[city_id].overall_stage,
-                responses=combined[city_id].responses,
-                computed_at=now,
-            )
-            for city_id in city_ids
-        ],
-        update_conflicts=True,
-        unique_fields=["round", "city"],
-        update_fields=["overall_score", "overall_stage", "responses", "computed_at"],
-    )
-    dimension_ids = _dimension_ids(bank)
-    CityDimensionResult.objects.bulk_create(
-        [
-            CityDimensionResult(
-                city_result=result,
-                dimension_id=dimension_ids[item.dimension],
-                score=item.score,
-                median=item.median,
-                stage=item.stage,
-                spread=item.spread,
-                silo=item.silo,
-                coverage=item.coverage,
-                dont_know_share=item.dont_know_share,
-                departments=departments_json(item),
-            )
-            for result, city_id in zip(results, city_ids, strict=True)
-            for item in combined[city_id].dimensions
-        ],
-        update_conflicts=True,
-        unique_fields=["city_result", "dimension"],
-        update_fields=[
-            "score",
-            "median",
-            "stage",
-            "spread",
-            "silo",
-            "coverage",
-            "dont_know_share",
-            "departments",
-        ],
+    """Write the city results, replacing the stored ones of the same cities (one query)."""
+    city_results_upsert(
+        round=round, at=timezone.now(), combined=combined, dimension_ids=_dimension_ids(bank)
     )
 
 
@@ -270,24 +189,60 @@ def _round_results_delete(round: Round) -> None:
     CityResult.objects.filter(round=round)._raw_delete(CityResult.objects.db)
 
 
+# What scoring reads of an answer: the option or options picked. A multiple-choice answer comes
+# once per chosen option (a join: building an array of choices per answer took twice as long).
+_PICKS_SQL = """
+SELECT answer.response_id, answer.question_id, answer.option_id, choice.option_id
+FROM surveys_answer AS answer
+LEFT JOIN surveys_answer_choices AS choice ON choice.answer_id = answer.id
+WHERE answer.response_id = ANY(%s)
+"""
+
+
+def _picks_by_response(response_ids: list[int]) -> dict[int, dict[int, AnswerValue]]:
+    """Many responses' answers as scoring sees them, by response id then question id.
+
+    One query. Numbers, text and notes count towards no score, so the values hold only the
+    options picked; answers that picked the same share one value.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_PICKS_SQL, [response_ids])
+        rows = cursor.fetchall()
+    options: dict[tuple[int, int], int | None] = {}
+    choices: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for response_id, question_id, option_id, choice_id in rows:
+        options[response_id, question_id] = option_id
+        if choice_id is not None:
+            choices[response_id, question_id].append(choice_id)
+    shared: dict[tuple[int | None, tuple[int, ...]], AnswerValue] = {}
+    answers: dict[int, dict[int, AnswerValue]] = defaultdict(dict)
+    for (response_id, question_id), option_id in options.items():
+        pick = (option_id, tuple(sorted(choices.get((response_id, question_id), ()))))
+        value = shared.get(pick)
+        if value is None:
+            value = shared[pick] = AnswerValue(option_id=pick[0], choice_ids=pick[1])
+        answers[response_id][question_id] = value
+    return answers
+
+
 @transaction.atomic
 def round_recompute(*, round: Round) -> RecomputeReport:
     """Rescore every submitted response of a round and rebuild its city results (bulk reads)."""
     bank = bank_for(round.questionnaire)
     responses = list(Response.objects.filter(round=round, status=Response.Status.SUBMITTED))
-    answers = answers_by_response([r.pk for r in responses])
+    answers = _picks_by_response([r.pk for r in responses])
     ebank = engine_bank(bank)
+    inputs = engine_responses(
+        bank, ((response.department, answers.get(response.pk, {})) for response in responses)
+    )
     scored = [
-        (
-            response,
-            engine.score_response(
-                ebank, engine_response(bank, response.department, answers.get(response.pk, {}))
-            ),
-        )
-        for response in responses
+        (response, engine.score_response(ebank, given))
+        for response, given in zip(responses, inputs, strict=True)
     ]
     _round_results_delete(round)
-    _store_response_scores(bank, scored)
+    response_results_insert(
+        round=round, at=timezone.now(), scored=scored, dimension_ids=_dimension_ids(bank)
+    )
     by_city: dict[int, list[tuple[str, engine.ResponseScore]]] = defaultdict(list)
     for response, score in scored:
         by_city[response.city_id].append((response.department, score))

@@ -1,17 +1,20 @@
-"""The one SQL statement that marks a response submitted and stores its scores and city result.
+"""Scores stored with written-out SQL: a submit in one statement, a round's scores in two.
 
-Through the ORM this takes five statements: the response's update, then each result row
+Through the ORM a submit takes five statements: the response's update, then each result row
 before its dimension rows (which need its id), for the response and for its city. PostgreSQL
 runs them as one statement with data-modifying CTEs, which keeps a submit within its query
 budget. Nothing is written unless the stored response is still the draft version the caller
 read, in an open round; the city result only if it is still the one (or still none) that the
 caller read with the city's other scores (see ``city_seen``).
+
+A recompute stores thousands of rows the same way, a statement for the responses' results and
+one for the cities': building a model instance per row cost more than scoring.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -148,38 +151,14 @@ def submit_and_store(
         "overall_score": score.overall_score,
         "overall_stage": score.overall_stage,
         "dimension_scores": json.dumps(
-            [
-                {
-                    "dimension_id": dimension_ids[item.dimension],
-                    "score": item.score,
-                    "stage": item.stage,
-                    "coverage": item.coverage,
-                    "dont_know_share": item.dont_know_share,
-                    "answered": item.answered,
-                    "applicable": item.applicable,
-                }
-                for item in score.dimensions
-            ]
+            [_dimension_score(dimension_ids, item) for item in score.dimensions]
         ),
         "city_score": city.overall_score,
         "city_stage": city.overall_stage,
         "responses": city.responses,
         "city_seen": city_seen,
         "city_dimensions": json.dumps(
-            [
-                {
-                    "dimension_id": dimension_ids[item.dimension],
-                    "score": item.score,
-                    "median": item.median,
-                    "stage": item.stage,
-                    "spread": item.spread,
-                    "silo": item.silo,
-                    "coverage": item.coverage,
-                    "dont_know_share": item.dont_know_share,
-                    "departments": departments_json(item),
-                }
-                for item in city.dimensions
-            ]
+            [_city_dimension(dimension_ids, item) for item in city.dimensions]
         ),
     }
     with connection.cursor() as cursor:
@@ -188,8 +167,160 @@ def submit_and_store(
     return Written(response=responses == 1, city=cities == 1)
 
 
+def _dimension_score(
+    dimension_ids: Mapping[str, int], item: engine.DimensionScore
+) -> dict[str, object]:
+    return {
+        "dimension_id": dimension_ids[item.dimension],
+        "score": item.score,
+        "stage": item.stage,
+        "coverage": item.coverage,
+        "dont_know_share": item.dont_know_share,
+        "answered": item.answered,
+        "applicable": item.applicable,
+    }
+
+
+def _city_dimension(
+    dimension_ids: Mapping[str, int], item: engine.CityDimension
+) -> dict[str, object]:
+    return {
+        "dimension_id": dimension_ids[item.dimension],
+        "score": item.score,
+        "median": item.median,
+        "stage": item.stage,
+        "spread": item.spread,
+        "silo": item.silo,
+        "coverage": item.coverage,
+        "dont_know_share": item.dont_know_share,
+        "departments": departments_json(item),
+    }
+
+
 def departments_json(item: engine.CityDimension) -> list[dict[str, object]]:
     """A city dimension's departments as stored for display."""
     return [
         {"department": d.department, "score": d.score, "stage": d.stage} for d in item.departments
     ]
+
+
+_RESPONSE_RESULTS_INSERT = """
+WITH item AS (
+    SELECT * FROM jsonb_to_recordset(%(results)s::jsonb) AS item(
+        response_id bigint, city_id bigint, department text, overall_score double precision,
+        overall_stage smallint, dimensions jsonb
+    )
+),
+result AS (
+    INSERT INTO scoring_responseresult
+        (response_id, round_id, city_id, department, overall_score, overall_stage, computed_at)
+    SELECT response_id, %(round)s, city_id, department, overall_score, overall_stage, %(at)s
+    FROM item
+    RETURNING id, response_id
+)
+INSERT INTO scoring_dimensionscore
+    (result_id, dimension_id, score, stage, coverage, dont_know_share, answered, applicable)
+SELECT result.id, score.dimension_id, score.score, score.stage, score.coverage,
+    score.dont_know_share, score.answered, score.applicable
+FROM result
+JOIN item ON item.response_id = result.response_id
+CROSS JOIN jsonb_to_recordset(item.dimensions) AS score(
+    dimension_id bigint, score double precision, stage smallint, coverage double precision,
+    dont_know_share double precision, answered integer, applicable integer
+)
+"""
+
+_CITY_RESULTS_UPSERT = """
+WITH item AS (
+    SELECT * FROM jsonb_to_recordset(%(results)s::jsonb) AS item(
+        city_id bigint, overall_score double precision, overall_stage smallint,
+        responses integer, dimensions jsonb
+    )
+),
+result AS (
+    INSERT INTO scoring_cityresult
+        (round_id, city_id, overall_score, overall_stage, responses, computed_at)
+    SELECT %(round)s, city_id, overall_score, overall_stage, responses, %(at)s
+    FROM item
+    ON CONFLICT (round_id, city_id) DO UPDATE SET
+        overall_score = excluded.overall_score,
+        overall_stage = excluded.overall_stage,
+        responses = excluded.responses,
+        computed_at = excluded.computed_at
+    RETURNING id, city_id
+)
+INSERT INTO scoring_citydimensionresult
+    (city_result_id, dimension_id, score, median, stage, spread, silo, coverage,
+    dont_know_share, departments)
+SELECT result.id, city.dimension_id, city.score, city.median, city.stage, city.spread,
+    city.silo, city.coverage, city.dont_know_share, city.departments
+FROM result
+JOIN item ON item.city_id = result.city_id
+CROSS JOIN jsonb_to_recordset(item.dimensions) AS city(
+    dimension_id bigint, score double precision, median double precision, stage smallint,
+    spread double precision, silo boolean, coverage double precision,
+    dont_know_share double precision, departments jsonb
+)
+ON CONFLICT (city_result_id, dimension_id) DO UPDATE SET
+    score = excluded.score,
+    median = excluded.median,
+    stage = excluded.stage,
+    spread = excluded.spread,
+    silo = excluded.silo,
+    coverage = excluded.coverage,
+    dont_know_share = excluded.dont_know_share,
+    departments = excluded.departments
+"""
+
+
+def response_results_insert(
+    *,
+    round: Round,
+    at: datetime,
+    scored: Iterable[tuple[Response, engine.ResponseScore]],
+    dimension_ids: Mapping[str, int],
+) -> None:
+    """Insert the scores of responses that have none stored, in one statement."""
+    results = [
+        {
+            "response_id": response.pk,
+            "city_id": response.city_id,
+            "department": response.department,
+            "overall_score": score.overall_score,
+            "overall_stage": score.overall_stage,
+            "dimensions": [_dimension_score(dimension_ids, item) for item in score.dimensions],
+        }
+        for response, score in scored
+    ]
+    if results:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _RESPONSE_RESULTS_INSERT,
+                {"results": json.dumps(results), "round": round.pk, "at": at},
+            )
+
+
+def city_results_upsert(
+    *,
+    round: Round,
+    at: datetime,
+    combined: Mapping[int, engine.CityScore],
+    dimension_ids: Mapping[str, int],
+) -> None:
+    """Write the cities' results (by city id), replacing stored ones, in one statement."""
+    results = [
+        {
+            "city_id": city_id,
+            "overall_score": city.overall_score,
+            "overall_stage": city.overall_stage,
+            "responses": city.responses,
+            "dimensions": [_city_dimension(dimension_ids, item) for item in city.dimensions],
+        }
+        for city_id, city in combined.items()
+    ]
+    if results:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _CITY_RESULTS_UPSERT,
+                {"results": json.dumps(results), "round": round.pk, "at": at},
+            )

@@ -229,6 +229,46 @@ def test_answers_csv_joins_the_chosen_practices_in_bank_order(
     assert row[8:10] == ["", "; ".join(labels)]
 
 
+def test_answers_csv_lists_only_the_practices_chosen_in_its_own_round(
+    facilitator_client, open_round, ddg, bank, officer, answered
+):
+    later = factories.RoundFactory(questionnaire=ddg, title="Session 2")
+    later.cities.add(open_round.cities.first())
+    practices = question(bank, "data-practices")
+    values = demo_values(bank, "rotterdam", "Mobility", 2)
+    values[practices.pk] = AnswerValue(choice_ids=(option(bank, "data-practices", "lineage").pk,))
+    save_answers(later, officer, values)
+
+    first = _csv_rows(_export(facilitator_client, open_round, "answers", "csv"))
+    second = _csv_rows(_export(facilitator_client, later, "answers", "csv"))
+
+    labels = [option(bank, "data-practices", code).label for code in ("error-reporting", "lineage")]
+    assert [r[9] for r in first if r[2] == "Mobility" and r[6] == "data-practices"] == [
+        "; ".join(labels)
+    ]
+    assert [r[9] for r in second if r[6] == "data-practices"] == [labels[1]]
+
+
+def test_answers_csv_lists_cities_by_name_then_departments(
+    facilitator_client, open_round, bank, answered
+):
+    amsterdam = factories.CityFactory(name="Amsterdam")
+    open_round.cities.add(amsterdam)
+    for department in ("Water", "Culture"):
+        user = factories.MembershipFactory(city=amsterdam, department=department).user
+        submit_answers(open_round, user, demo_values(bank, "amsterdam", department, 1))
+
+    rows = _csv_rows(_export(facilitator_client, open_round, "answers", "csv"))
+
+    order = [(row[1], row[2]) for row in rows[1:]]
+    assert list(dict.fromkeys(order)) == [
+        ("Amsterdam", "Culture"),
+        ("Amsterdam", "Water"),
+        ("Rotterdam", "IT and data"),
+        ("Rotterdam", "Mobility"),
+    ]
+
+
 def test_answers_of_an_erased_officer_show_erased_instead_of_an_id(
     facilitator_client, open_round, answered
 ):
