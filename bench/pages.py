@@ -158,6 +158,7 @@ def measure_all(*, quick: bool) -> list[Measurement]:
         *_ceilings(),
         *_officer_pages(world, officer, samples),
         _submit(world, samples),
+        *_whole_questionnaire(world, samples),
         *_facilitator_pages(world, facilitator, samples),
         _csv_export(world, facilitator),
         _recompute(world),
@@ -236,6 +237,58 @@ def _submit(world: _World, samples: int) -> Measurement:
     if status != Response.Status.SUBMITTED:
         raise AssertionError(f"submit left the response {status}")
     return Measurement(names.SUBMIT, times, queries)
+
+
+def _whole_questionnaire(world: _World, samples: int) -> list[Measurement]:
+    """Every section page of the open round in turn; then the submitter's whole response
+    saved section by section (every answer changed) and submitted, reopened before each."""
+    bank = bank_for(world.open_round.questionnaire)
+    round_id = world.open_round.pk
+    client = _client(world.submitter)
+    urls = [
+        reverse("surveys:section", kwargs={"round_id": round_id, "code": s.dimension.code})
+        for s in bank.sections
+    ]
+    submit_url = reverse("surveys:submit", kwargs={"round_id": round_id})
+    flips = iter(range(10**6))
+
+    def show_all(_: object) -> None:
+        for url in urls:
+            _expect(client.get(url), 200)
+
+    def posts() -> list[tuple[str, dict[str, Any]]]:
+        response = response_reopen(response=world.submitter_response, by=world.facilitator)
+        answers = answers_load(response)
+        flip = next(flips) % 2 == 0
+        return [
+            (
+                url,
+                section_post(
+                    section,
+                    answers,
+                    version=response.version + index,
+                    changed=len(section.questions),
+                    flip=flip,
+                    action="next",
+                ),
+            )
+            for index, (url, section) in enumerate(zip(urls, bank.sections, strict=True))
+        ]
+
+    def save_all_and_submit(posted: list[tuple[str, dict[str, Any]]]) -> None:
+        for url, data in posted:
+            _expect(client.post(url, data), 302)
+        _expect(client.post(submit_url), 302)
+
+    shown, shown_queries = _timed(show_all, samples=samples)
+    saved, saved_queries = _timed(save_all_and_submit, samples=samples, prepare=posts)
+    status = Response.objects.values_list("status", flat=True).get(pk=world.submitter_response.pk)
+    if status != Response.Status.SUBMITTED:
+        raise AssertionError(f"the whole response was left {status}")
+    return [
+        Measurement(names.WHOLE_SHOWN, shown, shown_queries, notes={"pages": len(urls)}),
+        Measurement(names.WHOLE_SUBMITTED, saved, saved_queries, notes={"posts": len(urls) + 1}),
+    ]
 
 
 def _facilitator_pages(world: _World, client: Client, samples: int) -> list[Measurement]:

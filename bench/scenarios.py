@@ -13,6 +13,9 @@ DASHBOARD = "cross-city dashboard"
 TRACKER = "completion tracker"
 CSV_EXPORT = "CSV export (answers)"
 RECOMPUTE = "recompute a round's scores"
+# For the peer comparison: the whole questionnaire, as an officer goes through it.
+WHOLE_SHOWN = "whole questionnaire shown (every section page)"
+WHOLE_SUBMITTED = "whole response saved and submitted (every section, then submit)"
 
 # Requests over HTTP; the recompute is a service call, not a page.
 PAGES = (
