@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from django.contrib.auth.models import AnonymousUser, Permission, User
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from polis_assess.prepared import Prepared
@@ -36,13 +36,36 @@ def is_facilitator(user: AnyUser) -> bool:
     cached: bool | None = getattr(user, "_polis_facilitator", None)
     if cached is None:
         app_label, codename = FACILITATE_PERMISSION.split(".")
-        cached = (
-            Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-            .filter(Q(user=user) | Q(group__user=user))
-            .exists()
-        )
+        with connection.cursor() as cursor:
+            _FACILITATOR_SQL.execute(
+                cursor, {"user": user.pk, "app_label": app_label, "codename": codename}
+            )
+            (cached,) = cursor.fetchone()
         user._polis_facilitator = cached  # type: ignore[attr-defined]
-    return cached
+    return bool(cached)
+
+
+# Every facilitator page asks; as a QuerySet (one join with an OR over the user's and their
+# groups' permissions) it took PostgreSQL four times as long as these two index lookups.
+_FACILITATOR_SQL = Prepared.of(
+    "polis_is_facilitator",
+    """
+    SELECT EXISTS (
+        SELECT FROM auth_user_user_permissions AS granted
+        JOIN auth_permission AS permission ON permission.id = granted.permission_id
+        JOIN django_content_type AS type ON type.id = permission.content_type_id
+        WHERE granted.user_id = %(user)s
+            AND permission.codename = %(codename)s AND type.app_label = %(app_label)s
+    ) OR EXISTS (
+        SELECT FROM auth_user_groups AS member
+        JOIN auth_group_permissions AS granted ON granted.group_id = member.group_id
+        JOIN auth_permission AS permission ON permission.id = granted.permission_id
+        JOIN django_content_type AS type ON type.id = permission.content_type_id
+        WHERE member.user_id = %(user)s
+            AND permission.codename = %(codename)s AND type.app_label = %(app_label)s
+    )
+    """,
+)
 
 
 def signed_in(request: HttpRequest) -> User:
