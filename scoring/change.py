@@ -6,7 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.utils.translation import gettext as _
+
 from scoring.models import CityDimensionResult
+from scoring.results import Median
 from surveys.models import Dimension, Round
 from surveys.structure import bank_for
 
@@ -73,6 +76,27 @@ def round_change(round: Round) -> RoundChange | None:
         scores[(round_id, city_id, dimension_id)] = score
         names[city_id] = name
     return change_between(previous, round, scores, names)
+
+
+def median_change(round: Round) -> RoundChange | None:
+    """The median of the cities' scores per dimension, this round against the previous one
+    (two queries): the dashboard's summary of `round_change`."""
+    previous = previous_round(round)
+    if previous is None:
+        return None
+    rows = (
+        CityDimensionResult.objects.filter(
+            city_result__round__in=[previous, round], score__isnull=False
+        )
+        .values_list("city_result__round_id", "dimension_id")
+        .annotate(median=Median("score"))
+        .order_by()
+    )
+    scores = {(round_id, MEDIAN, dimension_id): median for round_id, dimension_id, median in rows}
+    return change_between(previous, round, scores, {MEDIAN: _("Median of cities")})
+
+
+MEDIAN = 0  # stands for the median city among city ids in `median_change`'s scores
 
 
 def change_between(

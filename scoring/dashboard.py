@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import FilteredRelation, Q
 from django.http import QueryDict
 
-from scoring.change import RoundChange, change_between, previous_round
+from scoring.change import RoundChange, median_change
 from surveys.models import Round, Stage
 from surveys.structure import Bank, SectionView, bank_for
 
@@ -96,7 +96,9 @@ class Dashboard:
     rows: list[CityRow]
     countries: list[str]
     medians: list[float | None] = field(default_factory=list)
-    change: RoundChange | None = None  # since the previous round of the questionnaire, if any
+    # The median city's change since the previous round of the questionnaire, if there is one
+    # (every city's change has a page of its own).
+    change: RoundChange | None = None
 
     @property
     def stage_distribution(self) -> list[tuple[Stage, int]]:
@@ -163,42 +165,21 @@ def _cities_with_results(round: Round) -> list[tuple[CityRef, _StoredResult | No
     ]
 
 
-@dataclass(frozen=True)
-class _Stored:
-    """Every city's stored dimension scores in the round, and for the change since the
-    previous round, both rounds' scores and the names of their cities (one query)."""
-
-    cells: dict[tuple[int, int], tuple[float | None, int | None, bool]]
-    scores: dict[tuple[int, int, int], float | None]
-    city_names: dict[int, str]
-
-
-# Written out: the dashboard reads some 3,200 rows here (200 cities, 8 dimensions, 2 rounds),
-# and the ORM's row iteration took longer than the query.
-_STORED_SQL = """
-SELECT result.round_id, result.city_id, city.name, cell.dimension_id, cell.score, cell.stage,
-    cell.silo
+# Written out: the dashboard reads some 1,600 rows here (200 cities, 8 dimensions), and the
+# ORM's row iteration took longer than the query.
+_CELLS_SQL = """
+SELECT result.city_id, cell.dimension_id, cell.score, cell.stage, cell.silo
 FROM scoring_citydimensionresult AS cell
 JOIN scoring_cityresult AS result ON result.id = cell.city_result_id
-JOIN surveys_city AS city ON city.id = result.city_id
-WHERE result.round_id = ANY(%s)
+WHERE result.round_id = %s
 """
 
 
-def _stored(round: Round, previous: Round | None) -> _Stored:
-    rounds = [round.pk] if previous is None else [round.pk, previous.pk]
+def _stored_cells(round: Round) -> dict[tuple[int, int], tuple[float | None, int | None, bool]]:
+    """Every city's stored score, stage and silo flag per dimension, by (city, dimension) id."""
     with connection.cursor() as cursor:
-        cursor.execute(_STORED_SQL, [rounds])
-        rows = cursor.fetchall()
-    stored = _Stored(cells={}, scores={}, city_names={})
-    cells, scores, names = stored.cells, stored.scores, stored.city_names
-    current = round.pk
-    for round_id, city_id, name, dimension_id, score, stage, silo in rows:
-        if round_id == current:
-            cells[(city_id, dimension_id)] = (score, stage, silo)
-        scores[(round_id, city_id, dimension_id)] = score
-        names[city_id] = name
-    return stored
+        cursor.execute(_CELLS_SQL, [round.pk])
+        return {(city, dimension): rest for city, dimension, *rest in cursor.fetchall()}
 
 
 def dashboard_for(round: Round, query: QueryDict) -> Dashboard:
@@ -219,13 +200,12 @@ def dashboard_for(round: Round, query: QueryDict) -> Dashboard:
         s for s in bank.sections if not filters.dimension or s.dimension.code == filters.dimension
     ]
     dimension_ids = [s.dimension.pk for s in sections]
-    previous = previous_round(round)
-    stored = _stored(round, previous)
+    stored = _stored_cells(round)
     rows = []
     for city, result in cities:
         cells = []
         for dimension_id in dimension_ids:
-            found = stored.cells.get((city.pk, dimension_id))
+            found = stored.get((city.pk, dimension_id))
             if found is None:
                 cells.append(NO_SCORE)
             else:
@@ -255,9 +235,7 @@ def dashboard_for(round: Round, query: QueryDict) -> Dashboard:
         rows=rows,
         countries=sorted({city.country for city, _ in all_cities}),
         medians=medians,
-        change=None
-        if previous is None
-        else change_between(previous, round, stored.scores, stored.city_names),
+        change=median_change(round),
     )
 
 

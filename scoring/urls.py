@@ -18,6 +18,7 @@ urlpatterns = [
         name="city_results_json",
     ),
     path("rounds/<int:round_id>/dashboard/", views.dashboard, name="dashboard"),
+    path("rounds/<int:round_id>/change/", views.round_change_page, name="round_change"),
     path("rounds/<int:round_id>/tracker/", facilitator_views.tracker, name="tracker"),
     path("rounds/<int:round_id>/status/", facilitator_views.round_status, name="round_status"),
     path(

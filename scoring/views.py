@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from scoring import charts, tables
+from scoring.change import round_change
 from scoring.dashboard import dashboard_for
 from scoring.divergence import divergence_for
 from scoring.results import city_report, cross_city_medians
@@ -70,3 +71,16 @@ def dashboard(request: HttpRequest, round_id: int) -> HttpResponse:
         ),
     }
     return render(request, "scoring/dashboard.html", context)
+
+
+@require_safe
+def round_change_page(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Every city's scores against the previous round of the questionnaire, per dimension."""
+    round_ = round_for_facilitator(request.user, round_id)
+    change = round_change(round_)
+    context = {
+        "round": round_,
+        "change": change,
+        "change_rows": tables.change_rows(change) if change else "",
+    }
+    return render(request, "scoring/round_change.html", context)

@@ -1,9 +1,10 @@
 """Round-over-round change: each city's dimension scores against the previous round of the same
-questionnaire, and the dashboard section that shows them."""
+questionnaire, on a page of its own, and the median city's change on the dashboard."""
 
 from __future__ import annotations
 
 import datetime
+import statistics
 from io import StringIO
 
 import pytest
@@ -16,7 +17,7 @@ from scoring.change import previous_round, round_change
 from scoring.models import CityDimensionResult
 from surveys.models import Questionnaire, Round
 from tests import factories
-from tests.web import FAST_HASHERS, by_id, find_all, html, text
+from tests.web import FAST_HASHERS, attr, by_id, find_all, html, text
 
 SESSION_1 = "Session 1 — Data-Driven Government (summer 2021)"
 SESSION_2 = "Session 2 — Insight-Driven Mobility Planning (early 2022)"
@@ -103,21 +104,31 @@ def _dashboard(client, round_):
     return client.get(reverse("scoring:dashboard", kwargs={"round_id": round_.pk}))
 
 
-def test_follow_up_dashboard_shows_each_citys_score_with_an_arrow(client, rounds):
-    follow_up = rounds[FOLLOW_UP]
-    before, after = _scores(rounds[SESSION_1]), _scores(follow_up)
-    codes = list(
-        follow_up.questionnaire.dimensions.order_by("position").values_list("code", flat=True)
-    )
+def _change_page(client, round_):
+    client.force_login(factories.FacilitatorFactory())
+    return client.get(reverse("scoring:round_change", kwargs={"round_id": round_.pk}))
 
-    page = _dashboard(client, follow_up)
 
-    section = by_id(html(page), "round-change")
-    assert text(find_all(section, "h2")[0]) == f"Change since {SESSION_1}"
-    rows = {
+def _table(section):
+    return {
         text(find_all(row, "th")[0]): [text(cell) for cell in find_all(row, "td")]
         for row in find_all(by_id(section, "change-table"), "tr")[1:]
     }
+
+
+def _codes(round_):
+    return list(round_.questionnaire.dimensions.order_by("position").values_list("code", flat=True))
+
+
+def test_the_change_page_shows_each_citys_score_with_an_arrow(client, rounds):
+    follow_up = rounds[FOLLOW_UP]
+    before, after = _scores(rounds[SESSION_1]), _scores(follow_up)
+    codes = _codes(follow_up)
+
+    page = _change_page(client, follow_up)
+
+    assert text(find_all(html(page), "h1")[0]) == f"Change since {SESSION_1}"
+    rows = _table(by_id(html(page), "round-change"))
     assert rows == {
         city: [
             f"{after[city, code]:.1f} {_arrow(after[city, code] - before[city, code])}"
@@ -127,6 +138,42 @@ def test_follow_up_dashboard_shows_each_citys_score_with_an_arrow(client, rounds
     }
     cells = " ".join(cell for row in rows.values() for cell in row)
     assert "▲" in cells  # the follow-up's answers lean higher, so most cities went up
+
+
+def test_the_dashboard_shows_the_median_citys_change_and_links_to_every_citys(client, rounds):
+    follow_up = rounds[FOLLOW_UP]
+    before, after = _scores(rounds[SESSION_1]), _scores(follow_up)
+    codes = _codes(follow_up)
+
+    page = _dashboard(client, follow_up)
+
+    section = by_id(html(page), "round-change")
+    assert text(find_all(section, "h2")[0]) == f"Change since {SESSION_1}"
+    medians = {
+        code: (
+            statistics.median(before[city, code] for city in CITIES),
+            statistics.median(after[city, code] for city in CITIES),
+        )
+        for code in codes
+    }
+    assert _table(section) == {
+        "Median of cities": [
+            f"{now:.1f} {_arrow(now - was)}" for was, now in (medians[code] for code in codes)
+        ]
+    }
+    link = find_all(section, "a")[-1]
+    assert (text(link), attr(link, "href")) == (
+        "Every city’s change",
+        reverse("scoring:round_change", kwargs={"round_id": follow_up.pk}),
+    )
+
+
+def test_the_change_page_of_a_first_round_says_there_is_nothing_to_compare(client, rounds):
+    page = _change_page(client, rounds[SESSION_1])
+
+    assert page.status_code == 200
+    assert find_all(html(page), id="round-change") == []
+    assert "there is no earlier round to compare with" in text(html(page))
 
 
 def test_session_1_dashboard_has_no_change_section(client, rounds):

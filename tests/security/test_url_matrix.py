@@ -43,6 +43,7 @@ SIGNED_IN = {
     "scoring:city_results",
     "scoring:city_results_json",
     "scoring:dashboard",
+    "scoring:round_change",
     "scoring:tracker",
     "scoring:round_status",
     "scoring:export",

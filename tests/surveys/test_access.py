@@ -121,6 +121,7 @@ ACCESS: dict[str, Rule] = {
     "scoring:city_results": Rule(_city, _no_city_round, {"GET": RESULTS}),
     "scoring:city_results_json": Rule(_city, _no_city_round, {"GET": RESULTS}),
     "scoring:dashboard": Rule(_round, _no_round, {"GET": FACILITATORS}),
+    "scoring:round_change": Rule(_round, _no_round, {"GET": FACILITATORS}),
     "scoring:tracker": Rule(_round, _no_round, {"GET": FACILITATORS}),
     "scoring:round_status": Rule(
         _round,
