@@ -319,6 +319,7 @@ def _csv_export(world: _World, client: Client) -> Measurement:
         kwargs={"round_id": world.closed_round.pk, "kind": "answers", "file_format": "csv"},
     )
     rows = Answer.objects.filter(response__round=world.closed_round).count()
+    responses = Response.objects.filter(round=world.closed_round).count()
 
     def export(_: None) -> int:
         response = _expect(client.get(url), 200)
@@ -338,7 +339,7 @@ def _csv_export(world: _World, client: Client) -> Measurement:
         queries,
         rate=rows / (statistics.median(times) / 1000),
         rate_unit="rows/s",
-        notes={"rows": rows, "bytes": size, "peak_kib": round(peak / 1024)},
+        notes={"rows": rows, "responses": responses, "bytes": size, "peak_kib": round(peak / 1024)},
     )
 
 

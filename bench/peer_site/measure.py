@@ -155,6 +155,9 @@ def main(out: Path) -> None:
         "section page": _timed(
             lambda: _expect(client.get(f"/survey/{sections.pk}-0/"), 200), PAGE_SAMPLES
         ),
+        "whole survey page (64 questions)": _timed(
+            lambda: _expect(client.get(f"/survey/{one_page.pk}/"), 200), PAGE_SAMPLES
+        ),
         "submission (64 answers)": _timed(
             lambda: _expect(client.post(f"/survey/{one_page.pk}/", answers), 302), PAGE_SAMPLES
         ),

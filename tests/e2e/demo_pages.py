@@ -196,6 +196,11 @@ def _dashboard(page: Page) -> None:
     wait_for_charts(page)
 
 
+def _round_change(page: Page) -> None:
+    page.goto(f"/rounds/{demo_round(ROUND_3).pk}/change/")
+    expect(page.locator("#change-table")).to_be_visible()
+
+
 def _dashboard_filtered(page: Page) -> None:
     page.goto(f"/rounds/{demo_round(ROUND_1).pk}/dashboard/?country=BE&sort=overall")
     wait_for_charts(page)
@@ -235,4 +240,5 @@ PAGE_STATES: list[PageState] = [
     PageState("dashboard", "filtered", FACILITATOR, _dashboard_filtered),
     PageState("dashboard", "bad-filter", FACILITATOR, _dashboard_bad_filter),
     PageState("tracker", "open-round", FACILITATOR, _tracker),
+    PageState("round-change", "every-city", FACILITATOR, _round_change),
 ]

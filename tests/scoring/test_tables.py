@@ -97,7 +97,7 @@ def test_round_change_rows_escape_the_city_name(facilitator, client, ddg, hostil
     later.cities.add(hostile_city)
     client.force_login(facilitator)
 
-    page = client.get(reverse("scoring:dashboard", kwargs={"round_id": later.pk}))
+    page = client.get(reverse("scoring:round_change", kwargs={"round_id": later.pk}))
 
     names = [text(cell) for cell in find_all(by_id(html(page), "change-table"), "th", scope="row")]
     assert names == [HOSTILE]
