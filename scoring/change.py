@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from scoring.models import CityDimensionResult
-from scoring.results import Median
 from surveys.models import Dimension, Round
 from surveys.structure import bank_for
 
@@ -78,22 +78,29 @@ def round_change(round: Round) -> RoundChange | None:
     return change_between(previous, round, scores, names)
 
 
-def median_change(round: Round) -> RoundChange | None:
-    """The median of the cities' scores per dimension, this round against the previous one
-    (two queries): the dashboard's summary of `round_change`."""
+def median_change(round: Round, medians: Mapping[int, float | None]) -> RoundChange | None:
+    """The median city's score per dimension (``medians`` of this round, by dimension id)
+    against the previous round's (two queries): the dashboard's summary of `round_change`."""
     previous = previous_round(round)
     if previous is None:
         return None
-    rows = (
-        CityDimensionResult.objects.filter(
-            city_result__round__in=[previous, round], score__isnull=False
-        )
-        .values_list("city_result__round_id", "dimension_id")
-        .annotate(median=Median("score"))
-        .order_by()
-    )
-    scores = {(round_id, MEDIAN, dimension_id): median for round_id, dimension_id, median in rows}
+    with connection.cursor() as cursor:
+        cursor.execute(_MEDIANS_SQL, [previous.pk])
+        before = cursor.fetchall()
+    scores = {(previous.pk, MEDIAN, dimension_id): median for dimension_id, median in before}
+    scores.update({(round.pk, MEDIAN, dimension): median for dimension, median in medians.items()})
     return change_between(previous, round, scores, {MEDIAN: _("Median of cities")})
+
+
+# percentile_cont(0.5) is the median as statistics.median takes it (halfway between the two
+# middle scores of an even count).
+_MEDIANS_SQL = """
+SELECT cell.dimension_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY cell.score)
+FROM scoring_citydimensionresult AS cell
+JOIN scoring_cityresult AS result ON result.id = cell.city_result_id
+WHERE result.round_id = %s AND cell.score IS NOT NULL
+GROUP BY cell.dimension_id
+"""
 
 
 MEDIAN = 0  # stands for the median city among city ids in `median_change`'s scores

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from statistics import median
 from typing import Any, NamedTuple
 
 from django.db import connection
-from django.db.models import FilteredRelation, Q
 from django.http import QueryDict
 
 from scoring.change import RoundChange, median_change
@@ -139,23 +139,23 @@ class _StoredResult:
     overall_stage: int | None
 
 
+_CITIES_SQL = """
+SELECT city.id, city.name, city.country, city.slug, result.id, result.overall_score,
+    result.overall_stage
+FROM surveys_round_cities AS taking_part
+JOIN surveys_city AS city ON city.id = taking_part.city_id
+LEFT JOIN scoring_cityresult AS result
+    ON result.city_id = city.id AND result.round_id = taking_part.round_id
+WHERE taking_part.round_id = %s
+ORDER BY city.name
+"""
+
+
 def _cities_with_results(round: Round) -> list[tuple[CityRef, _StoredResult | None]]:
     """The round's cities by name, each with its stored overall result if it has one (one query)."""
-    rows = (
-        round.cities.alias(
-            result=FilteredRelation("results", condition=Q(results__round=round)),
-        )
-        .order_by("name")
-        .values_list(
-            "pk",
-            "name",
-            "country",
-            "slug",
-            "result__pk",
-            "result__overall_score",
-            "result__overall_stage",
-        )
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_CITIES_SQL, [round.pk])
+        rows = cursor.fetchall()
     return [
         (
             CityRef(pk, name, country, slug),
@@ -180,6 +180,17 @@ def _stored_cells(round: Round) -> dict[tuple[int, int], tuple[float | None, int
     with connection.cursor() as cursor:
         cursor.execute(_CELLS_SQL, [round.pk])
         return {(city, dimension): rest for city, dimension, *rest in cursor.fetchall()}
+
+
+def _medians(
+    cells: Mapping[tuple[int, int], tuple[float | None, int | None, bool]], bank: Bank
+) -> dict[int, float | None]:
+    """The median of every city's score per dimension of the bank (unfiltered), by id."""
+    scores: dict[int, list[float]] = {section.dimension.pk: [] for section in bank.sections}
+    for (_city, dimension), (score, _stage, _silo) in cells.items():
+        if score is not None and dimension in scores:
+            scores[dimension].append(score)
+    return {dimension: median(found) if found else None for dimension, found in scores.items()}
 
 
 def dashboard_for(round: Round, query: QueryDict) -> Dashboard:
@@ -235,7 +246,7 @@ def dashboard_for(round: Round, query: QueryDict) -> Dashboard:
         rows=rows,
         countries=sorted({city.country for city, _ in all_cities}),
         medians=medians,
-        change=median_change(round),
+        change=median_change(round, _medians(stored, bank)),
     )
 
 
