@@ -302,6 +302,7 @@ def _facilitator_pages(world: _World, client: Client, samples: int) -> list[Meas
         ),
         (names.DASHBOARD, reverse("scoring:dashboard", kwargs={"round_id": round_id})),
         (names.TRACKER, reverse("scoring:tracker", kwargs={"round_id": round_id})),
+        (names.ROUND_CHANGE, reverse("scoring:round_change", kwargs={"round_id": round_id})),
     ]
     results = []
     for name, url in pages:

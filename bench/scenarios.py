@@ -11,6 +11,7 @@ SUBMIT = "submit (with scoring)"
 RESULTS = "per-city results"
 DASHBOARD = "cross-city dashboard"
 TRACKER = "completion tracker"
+ROUND_CHANGE = "round change page (every city)"
 CSV_EXPORT = "CSV export (answers)"
 RECOMPUTE = "recompute a round's scores"
 # For the peer comparison: the whole questionnaire, as an officer goes through it.
@@ -27,5 +28,6 @@ PAGES = (
     RESULTS,
     DASHBOARD,
     TRACKER,
+    ROUND_CHANGE,
     CSV_EXPORT,
 )
