@@ -24,7 +24,28 @@ from django.db import connection
 from scoring import engine
 from surveys.models import Response, Round
 
-_SUBMIT_AND_STORE = """
+# What the submit statement and the recompute's statements share: the record types of the
+# JSON documents they read, and how a city's dimension rows are written.
+_DIMENSION_SCORE_RECORD = """dimension_id bigint, score double precision, stage smallint,
+    coverage double precision, dont_know_share double precision, answered integer,
+    applicable integer"""
+_CITY_DIMENSION_RECORD = """dimension_id bigint, score double precision, median double precision,
+    stage smallint, spread double precision, silo boolean, coverage double precision,
+    dont_know_share double precision, departments jsonb"""
+_CITY_DIMENSION_INSERT = """INSERT INTO scoring_citydimensionresult
+    (city_result_id, dimension_id, score, median, stage, spread, silo, coverage,
+    dont_know_share, departments)"""
+_CITY_DIMENSION_ON_CONFLICT = """ON CONFLICT (city_result_id, dimension_id) DO UPDATE SET
+    score = excluded.score,
+    median = excluded.median,
+    stage = excluded.stage,
+    spread = excluded.spread,
+    silo = excluded.silo,
+    coverage = excluded.coverage,
+    dont_know_share = excluded.dont_know_share,
+    departments = excluded.departments"""
+
+_SUBMIT_AND_STORE = f"""
 WITH submitted AS (
     UPDATE surveys_response
     SET status = %(submitted)s, submitted_at = %(at)s, submitted_by_id = %(by)s,
@@ -52,8 +73,7 @@ dimension_scores AS (
     SELECT result.id, item.dimension_id, item.score, item.stage, item.coverage,
         item.dont_know_share, item.answered, item.applicable
     FROM result CROSS JOIN jsonb_to_recordset(%(dimension_scores)s::jsonb) AS item(
-        dimension_id bigint, score double precision, stage smallint, coverage double precision,
-        dont_know_share double precision, answered integer, applicable integer
+        {_DIMENSION_SCORE_RECORD}
     )
     ON CONFLICT (result_id, dimension_id) DO UPDATE SET
         score = excluded.score,
@@ -92,25 +112,13 @@ city AS (
     SELECT id FROM city_updated UNION ALL SELECT id FROM city_inserted
 ),
 city_dimensions AS (
-    INSERT INTO scoring_citydimensionresult
-        (city_result_id, dimension_id, score, median, stage, spread, silo, coverage,
-        dont_know_share, departments)
+    {_CITY_DIMENSION_INSERT}
     SELECT city.id, item.dimension_id, item.score, item.median, item.stage, item.spread,
         item.silo, item.coverage, item.dont_know_share, item.departments
     FROM city CROSS JOIN jsonb_to_recordset(%(city_dimensions)s::jsonb) AS item(
-        dimension_id bigint, score double precision, median double precision, stage smallint,
-        spread double precision, silo boolean, coverage double precision,
-        dont_know_share double precision, departments jsonb
+        {_CITY_DIMENSION_RECORD}
     )
-    ON CONFLICT (city_result_id, dimension_id) DO UPDATE SET
-        score = excluded.score,
-        median = excluded.median,
-        stage = excluded.stage,
-        spread = excluded.spread,
-        silo = excluded.silo,
-        coverage = excluded.coverage,
-        dont_know_share = excluded.dont_know_share,
-        departments = excluded.departments
+    {_CITY_DIMENSION_ON_CONFLICT}
 )
 SELECT (SELECT count(*) FROM submitted), (SELECT count(*) FROM city)
 """
@@ -204,7 +212,7 @@ def departments_json(item: engine.CityDimension) -> list[dict[str, object]]:
     ]
 
 
-_RESPONSE_RESULTS_INSERT = """
+_RESPONSE_RESULTS_INSERT = f"""
 WITH item AS (
     SELECT * FROM jsonb_to_recordset(%(results)s::jsonb) AS item(
         response_id bigint, city_id bigint, department text, overall_score double precision,
@@ -225,12 +233,11 @@ SELECT result.id, score.dimension_id, score.score, score.stage, score.coverage,
 FROM result
 JOIN item ON item.response_id = result.response_id
 CROSS JOIN jsonb_to_recordset(item.dimensions) AS score(
-    dimension_id bigint, score double precision, stage smallint, coverage double precision,
-    dont_know_share double precision, answered integer, applicable integer
+    {_DIMENSION_SCORE_RECORD}
 )
 """
 
-_CITY_RESULTS_UPSERT = """
+_CITY_RESULTS_UPSERT = f"""
 WITH item AS (
     SELECT * FROM jsonb_to_recordset(%(results)s::jsonb) AS item(
         city_id bigint, overall_score double precision, overall_stage smallint,
@@ -249,27 +256,15 @@ result AS (
         computed_at = excluded.computed_at
     RETURNING id, city_id
 )
-INSERT INTO scoring_citydimensionresult
-    (city_result_id, dimension_id, score, median, stage, spread, silo, coverage,
-    dont_know_share, departments)
+{_CITY_DIMENSION_INSERT}
 SELECT result.id, city.dimension_id, city.score, city.median, city.stage, city.spread,
     city.silo, city.coverage, city.dont_know_share, city.departments
 FROM result
 JOIN item ON item.city_id = result.city_id
 CROSS JOIN jsonb_to_recordset(item.dimensions) AS city(
-    dimension_id bigint, score double precision, median double precision, stage smallint,
-    spread double precision, silo boolean, coverage double precision,
-    dont_know_share double precision, departments jsonb
+    {_CITY_DIMENSION_RECORD}
 )
-ON CONFLICT (city_result_id, dimension_id) DO UPDATE SET
-    score = excluded.score,
-    median = excluded.median,
-    stage = excluded.stage,
-    spread = excluded.spread,
-    silo = excluded.silo,
-    coverage = excluded.coverage,
-    dont_know_share = excluded.dont_know_share,
-    departments = excluded.departments
+{_CITY_DIMENSION_ON_CONFLICT}
 """
 
 

@@ -58,15 +58,10 @@ def answers_with_version(response: Response) -> tuple[int, Answers]:
 def answers_from_json(items: Iterable[Sequence[Any]]) -> Answers:
     """Answers from the items of ANSWERS_JSON_COLUMN (the number arrives as text, exactly)."""
     return {
-        question_id: AnswerValue(
-            option_id=option_id,
-            choice_ids=tuple(choice_ids),
-            number=None if number is None else Decimal(number),
-            text=text,
-            comment=comment,
-            evidence_url=evidence,
+        question_id: _value(
+            option_id, choice_ids, None if number is None else Decimal(number), *notes
         )
-        for question_id, option_id, choice_ids, number, text, comment, evidence in items
+        for question_id, option_id, choice_ids, number, *notes in items
     }
 
 
@@ -76,13 +71,25 @@ def answers_by_response(response_ids: Iterable[int]) -> dict[int, Answers]:
         cursor.execute(_ANSWERS_SQL, [list(response_ids)])
         rows = cursor.fetchall()
     answers: dict[int, Answers] = defaultdict(dict)
-    for response_id, question_id, option_id, choice_ids, number, text, comment, evidence in rows:
-        answers[response_id][question_id] = AnswerValue(
-            option_id=option_id,
-            choice_ids=tuple(choice_ids),
-            number=number,
-            text=text,
-            comment=comment,
-            evidence_url=evidence,
-        )
+    for response_id, question_id, option_id, choice_ids, number, *notes in rows:
+        answers[response_id][question_id] = _value(option_id, choice_ids, number, *notes)
     return answers
+
+
+def _value(
+    option_id: int | None,
+    choice_ids: Sequence[int],
+    number: Decimal | None,
+    text: str,
+    comment: str,
+    evidence_url: str,
+) -> AnswerValue:
+    """An answer's value from its stored columns, in the order both reads select them."""
+    return AnswerValue(
+        option_id=option_id,
+        choice_ids=tuple(choice_ids),
+        number=number,
+        text=text,
+        comment=comment,
+        evidence_url=evidence_url,
+    )

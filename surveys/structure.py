@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -202,9 +202,13 @@ class Progress:
         return next(s for s in self.sections if s.code == code)
 
 
-def progress_for(bank: Bank, answers: Mapping[int, AnswerValue]) -> Progress:
-    """Answered / required per section, counting only required questions that are shown."""
-    visible = visible_question_ids(bank, answers)
+def progress_for(
+    bank: Bank, answers: Mapping[int, AnswerValue], visible: Collection[int] | None = None
+) -> Progress:
+    """Answered / required per section, counting only required questions that are shown
+    (``visible``: the ids that `visible_question_ids` gives, when the caller has them)."""
+    if visible is None:
+        visible = visible_question_ids(bank, answers)
     sections = []
     for section in bank.sections:
         required = [q for q in section.questions if q.required and q.pk in visible]

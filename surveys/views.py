@@ -166,10 +166,10 @@ def _render_section(
     answers: dict[Any, Any],
     conflict: bool,
 ) -> HttpResponse:
-    progress = progress_for(bank, answers)
+    visible = visible_question_ids(bank, answers)
+    progress = progress_for(bank, answers, visible)
     codes = [s.dimension.code for s in bank.sections]
     index = codes.index(section_view.dimension.code)
-    visible = visible_question_ids(bank, answers)
     links = _round_links(get_script_prefix(), round_.pk, tuple(codes))
     status = 409 if conflict else 400 if form.is_bound and form.errors else 200
     context = {
@@ -263,7 +263,7 @@ def autosave(request: HttpRequest, round_id: int, code: str) -> JsonResponse:
         return JsonResponse({"status": "locked", "message": str(error)}, status=409)
     answers = result.answers
     visible = visible_question_ids(bank, answers)
-    progress = progress_for(bank, answers)
+    progress = progress_for(bank, answers, visible)
     section_progress = progress.section(code)
     return JsonResponse(
         {
@@ -298,8 +298,8 @@ def _review_context(
 @require_safe
 def review(request: HttpRequest, round_id: int) -> HttpResponse:
     round_, response, answers, bank = _officer_response(request, round_id)
-    progress = progress_for(bank, answers)
     visible = visible_question_ids(bank, answers)
+    progress = progress_for(bank, answers, visible)
     sections = [
         {
             "section": section_view,
