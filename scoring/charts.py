@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
+import orjson
 import plotly.graph_objects as go
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
@@ -52,11 +53,13 @@ def _figure(data: list[dict[str, Any]], **layout: object) -> Figure:
 
 
 def figure_script(figure: Figure, element_id: str) -> SafeString:
-    """The figure in a `<script type="application/json">`, exactly as Django's `json_script`
-    writes it. `json_script` escapes with `str.translate`, which took 8 ms on the dashboard's
-    200 kB of figures; three `str.replace` calls do the same in a few hundred microseconds."""
+    """The figure in a `<script type="application/json">`, as Django's `json_script` writes it
+    (the same escaping of `<`, `>` and `&`), serialised with orjson: the standard library took
+    1.5 ms over the dashboard's 200 kB of figures, orjson a tenth of that. `json_script`'s
+    `str.translate` escaping took 8 ms there; three `str.replace` calls take a few hundred µs."""
     text = (
-        json.dumps(figure, cls=DjangoJSONEncoder)
+        orjson.dumps(figure, default=_json_default)
+        .decode()
         .replace("<", "\\u003C")
         .replace(">", "\\u003E")
         .replace("&", "\\u0026")
@@ -64,6 +67,14 @@ def figure_script(figure: Figure, element_id: str) -> SafeString:
     return format_html(
         '<script id="{}" type="application/json">{}</script>', element_id, mark_safe(text)
     )
+
+
+_DJANGO_JSON = DjangoJSONEncoder()
+
+
+def _json_default(value: object) -> object:
+    """What orjson does not know itself (lazy translations, decimals), as Django encodes it."""
+    return _DJANGO_JSON.default(value)
 
 
 def _wrapped(title: str, width: int = 18) -> str:

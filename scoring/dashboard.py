@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 from django.db import connection
 from django.http import QueryDict
 
+from polis_assess.prepared import Prepared
 from scoring.change import RoundChange, median_change
 from surveys.models import Round, Stage
 from surveys.structure import Bank, SectionView, bank_for
@@ -139,7 +140,9 @@ class _StoredResult:
     overall_stage: int | None
 
 
-_CITIES_SQL = """
+_CITIES_SQL = Prepared.of(
+    "polis_dashboard_cities",
+    """
 SELECT city.id, city.name, city.country, city.slug, result.id, result.overall_score,
     result.overall_stage
 FROM surveys_round_cities AS taking_part
@@ -148,13 +151,14 @@ LEFT JOIN scoring_cityresult AS result
     ON result.city_id = city.id AND result.round_id = taking_part.round_id
 WHERE taking_part.round_id = %s
 ORDER BY city.name
-"""
+""",
+)
 
 
 def _cities_with_results(round: Round) -> list[tuple[CityRef, _StoredResult | None]]:
     """The round's cities by name, each with its stored overall result if it has one (one query)."""
     with connection.cursor() as cursor:
-        cursor.execute(_CITIES_SQL, [round.pk])
+        _CITIES_SQL.execute(cursor, [round.pk])
         rows = cursor.fetchall()
     return [
         (
@@ -166,19 +170,24 @@ def _cities_with_results(round: Round) -> list[tuple[CityRef, _StoredResult | No
 
 
 # Written out: the dashboard reads some 1,600 rows here (200 cities, 8 dimensions), and the
-# ORM's row iteration took longer than the query.
-_CELLS_SQL = """
+# ORM's row iteration took longer than the query. The columns read are all in the covering
+# unique index on (city result, dimension), so PostgreSQL need not visit the table, whose rows
+# are wide with the departments' spread.
+_CELLS_SQL = Prepared.of(
+    "polis_dashboard_cells",
+    """
 SELECT result.city_id, cell.dimension_id, cell.score, cell.stage, cell.silo
 FROM scoring_citydimensionresult AS cell
 JOIN scoring_cityresult AS result ON result.id = cell.city_result_id
 WHERE result.round_id = %s
-"""
+""",
+)
 
 
 def _stored_cells(round: Round) -> dict[tuple[int, int], tuple[float | None, int | None, bool]]:
     """Every city's stored score, stage and silo flag per dimension, by (city, dimension) id."""
     with connection.cursor() as cursor:
-        cursor.execute(_CELLS_SQL, [round.pk])
+        _CELLS_SQL.execute(cursor, [round.pk])
         return {(city, dimension): rest for city, dimension, *rest in cursor.fetchall()}
 
 
