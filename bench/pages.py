@@ -8,6 +8,7 @@ import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
@@ -93,6 +94,15 @@ def _expect(response: HttpResponseBase, status: int) -> HttpResponseBase:
     if response.status_code != status:
         raise AssertionError(f"expected HTTP {status}, got {response.status_code}")
     return response
+
+
+def _form_post(client: Client, url: str, data: dict[str, Any] | None = None) -> HttpResponseBase:
+    """POST as a browser posts the section form and the page's script its autosave: URL-encoded
+    (the test client would otherwise send multipart, which takes Django longer to parse)."""
+    return client.post(url, urlencode(data or {}, doseq=True), content_type=FORM_ENCODED)
+
+
+FORM_ENCODED = "application/x-www-form-urlencoded"
 
 
 def _getter(client: Client, url: str) -> Callable[[object], object]:
@@ -200,7 +210,7 @@ def _officer_pages(world: _World, client: Client, samples: int) -> list[Measurem
         return prepare
 
     def autosave(data: dict[str, Any]) -> None:
-        reply = _expect(client.post(autosave_url, data), 200)
+        reply = _expect(_form_post(client, autosave_url, data), 200)
         if reply.json()["status"] != "saved":  # type: ignore[attr-defined]
             raise AssertionError(f"autosave did not save: {reply.content[:200]!r}")  # type: ignore[attr-defined]
 
@@ -208,7 +218,7 @@ def _officer_pages(world: _World, client: Client, samples: int) -> list[Measurem
     times, queries = _timed(lambda _: _expect(client.get(section_url), 200), samples=samples)
     results.append(Measurement(names.SECTION_PAGE, times, queries))
     times, queries = _timed(
-        lambda data: _expect(client.post(section_url, data), 302),
+        lambda data: _expect(_form_post(client, section_url, data), 302),
         samples=samples,
         prepare=posted(size),
     )
@@ -230,7 +240,7 @@ def _submit(world: _World, samples: int) -> Measurement:
         response_reopen(response=response, by=world.facilitator)
 
     def submit(_: None) -> None:
-        _expect(client.post(url), 302)
+        _expect(_form_post(client, url), 302)
 
     times, queries = _timed(submit, samples=samples, prepare=reopen)
     status = Response.objects.values_list("status", flat=True).get(pk=response.pk)
@@ -239,9 +249,16 @@ def _submit(world: _World, samples: int) -> Measurement:
     return Measurement(names.SUBMIT, times, queries)
 
 
+def _expect_submitted(world: _World) -> None:
+    status = Response.objects.values_list("status", flat=True).get(pk=world.submitter_response.pk)
+    if status != Response.Status.SUBMITTED:
+        raise AssertionError(f"the whole response was left {status}")
+
+
 def _whole_questionnaire(world: _World, samples: int) -> list[Measurement]:
     """Every section page of the open round in turn; then the submitter's whole response
-    saved section by section (every answer changed) and submitted, reopened before each."""
+    saved section by section (every answer changed) and submitted, reopened before each; then
+    the same on the page with all questions: shown, and saved and submitted in one post."""
     bank = bank_for(world.open_round.questionnaire)
     round_id = world.open_round.pk
     client = _client(world.submitter)
@@ -277,17 +294,49 @@ def _whole_questionnaire(world: _World, samples: int) -> list[Measurement]:
 
     def save_all_and_submit(posted: list[tuple[str, dict[str, Any]]]) -> None:
         for url, data in posted:
-            _expect(client.post(url, data), 302)
-        _expect(client.post(submit_url), 302)
+            _expect(_form_post(client, url, data), 302)
+        _expect(_form_post(client, submit_url), 302)
+
+    one_page_url = reverse("surveys:questionnaire", kwargs={"round_id": round_id})
+
+    def one_post() -> dict[str, Any]:
+        response = response_reopen(response=world.submitter_response, by=world.facilitator)
+        answers = answers_load(response)
+        flip = next(flips) % 2 == 0
+        data: dict[str, Any] = {"version": str(response.version), "action": "submit"}
+        for section in bank.sections:
+            fields = section_post(
+                section, answers, version=0, changed=len(section.questions), flip=flip
+            )
+            del fields["version"], fields["action"]
+            data.update(fields)
+        return data
+
+    def save_and_submit_one_page(data: dict[str, Any]) -> None:
+        reply = _expect(_form_post(client, one_page_url, data), 302)
+        if not reply["Location"].endswith("/review/"):
+            raise AssertionError(f"the one-page post went to {reply['Location']}")
 
     shown, shown_queries = _timed(show_all, samples=samples)
     saved, saved_queries = _timed(save_all_and_submit, samples=samples, prepare=posts)
-    status = Response.objects.values_list("status", flat=True).get(pk=world.submitter_response.pk)
-    if status != Response.Status.SUBMITTED:
-        raise AssertionError(f"the whole response was left {status}")
+    _expect_submitted(world)
+    one_shown, one_shown_queries = _timed(
+        lambda _: _expect(client.get(one_page_url), 200), samples=samples
+    )
+    one_saved, one_saved_queries = _timed(
+        save_and_submit_one_page, samples=samples, prepare=one_post
+    )
+    _expect_submitted(world)
+    answered = len(list(bank.questions()))
     return [
         Measurement(names.WHOLE_SHOWN, shown, shown_queries, notes={"pages": len(urls)}),
         Measurement(names.WHOLE_SUBMITTED, saved, saved_queries, notes={"posts": len(urls) + 1}),
+        Measurement(
+            names.ONE_PAGE_SHOWN, one_shown, one_shown_queries, notes={"questions": answered}
+        ),
+        Measurement(
+            names.ONE_PAGE_SUBMITTED, one_saved, one_saved_queries, notes={"questions": answered}
+        ),
     ]
 
 

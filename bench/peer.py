@@ -69,10 +69,12 @@ def _peer() -> dict[str, Any]:
     return dict(json.loads(path.read_text(encoding="utf-8")))
 
 
-# The goals for the comparison: ours at most this share of the peer's time.
+# The goals for the comparison: ours at most this share of the peer's time. Judged on
+# our page with all questions, as the peer shows and posts its survey on one page; the figures
+# of an officer going section by section are printed beside them, for reference.
 GOALS = {
-    names.WHOLE_SHOWN: 1 / 3,
-    names.WHOLE_SUBMITTED: 1 / 5,
+    names.ONE_PAGE_SHOWN: 1 / 3,
+    names.ONE_PAGE_SUBMITTED: 1 / 5,
 }
 EXPORT_GOAL = 100  # times the peer's answers per second
 EXPORT_RESPONSES = 1000  # the goal's export size, in responses
@@ -82,30 +84,33 @@ def table(ours: dict[str, dict[str, Any]], peer: dict[str, Any]) -> str:
     export = ours[names.CSV_EXPORT]
     our_answers_per_s = export["notes"]["rows"] / (_median(export) / 1000)
     peer_answers_per_s = peer["answers_in_export"] / (_median(peer["CSV export"]) / 1000)
+    whole_page = peer["whole survey page (64 questions)"]
+    submission = peer["submission (64 answers)"]
     pairs = [
-        ("section page (one section)", None, ours[names.SECTION_PAGE], peer["section page"]),
+        ("section page (one section)", names.SECTION_PAGE, peer["section page"]),
         (
-            "whole questionnaire shown (ours: 8 section pages; peer: its one-page survey)",
-            names.WHOLE_SHOWN,
-            ours[names.WHOLE_SHOWN],
-            peer["whole survey page (64 questions)"],
+            "whole questionnaire shown (ours: all questions on one page)",
+            names.ONE_PAGE_SHOWN,
+            whole_page,
         ),
+        ("  for reference: ours as 8 section pages", names.WHOLE_SHOWN, whole_page),
         (
-            "whole response saved and submitted (ours: 8 saves + submit; peer: one post)",
-            names.WHOLE_SUBMITTED,
-            ours[names.WHOLE_SUBMITTED],
-            peer["submission (64 answers)"],
+            "whole response saved and submitted (both: one post of the one-page form)",
+            names.ONE_PAGE_SUBMITTED,
+            submission,
         ),
+        ("  for reference: ours as 8 section saves + submit", names.WHOLE_SUBMITTED, submission),
     ]
     lines = [
         f"{'scenario':78}  {'ours ms':>9}  {'peer ms':>9}  {'ours/peer':>9}  "
         f"{'queries ours/peer':>17}  goal",
     ]
-    for label, goal_key, mine, theirs in pairs:
+    for label, key, theirs in pairs:
+        mine = ours[key]
         ratio = _median(mine) / _median(theirs)
         goal = ""
-        if goal_key is not None:
-            limit = GOALS[goal_key]
+        if key in GOALS:
+            limit = GOALS[key]
             goal = f"≤ {limit:.2f}× {'met' if ratio <= limit else 'NOT met'}"
         lines.append(
             f"{label:78}  {_median(mine):9.1f}  {_median(theirs):9.1f}  "

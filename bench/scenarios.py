@@ -14,9 +14,12 @@ TRACKER = "completion tracker"
 ROUND_CHANGE = "round change page (every city)"
 CSV_EXPORT = "CSV export (answers)"
 RECOMPUTE = "recompute a round's scores"
-# For the peer comparison: the whole questionnaire, as an officer goes through it.
+# For the peer comparison: the whole questionnaire, as an officer goes through it, section by
+# section or on the page with all questions (the peer's survey is one page too).
 WHOLE_SHOWN = "whole questionnaire shown (every section page)"
 WHOLE_SUBMITTED = "whole response saved and submitted (every section, then submit)"
+ONE_PAGE_SHOWN = "whole questionnaire shown (all questions on one page)"
+ONE_PAGE_SUBMITTED = "whole response saved and submitted (one page, one POST)"
 
 # Requests over HTTP; the recompute is a service call, not a page.
 PAGES = (

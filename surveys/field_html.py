@@ -40,12 +40,17 @@ class QuestionCard:
     condition_option: int | None = None
 
 
-def question_cards_html(cards: Iterable[QuestionCard]) -> SafeString:
+def question_cards_html(
+    cards: Iterable[QuestionCard], *, section_number: int | None = None
+) -> SafeString:
     """Each question of a section as a numbered card: the answer, then comment and evidence
-    link behind a disclosure that starts open when either holds something."""
+    link behind a disclosure that starts open when either holds something. With the
+    ``section_number`` (on the page of all sections) a question is numbered "2.3", so that
+    every card's name is unique on the page."""
     required, optional = escape(_("required")), escape(_("optional"))
     conditional = f" · {escape(_('asked because of an earlier answer'))}"
     notes = escape(_("Comment or evidence link"))
+    prefix = "" if section_number is None else f"{section_number}."
     html = []
     for number, card in enumerate(cards, start=1):
         group = card.group
@@ -63,7 +68,7 @@ def question_cards_html(cards: Iterable[QuestionCard]) -> SafeString:
             f'{"" if card.visible else " hidden"} aria-labelledby="q-{code}-label">'
             '<div class="card-body">'
             f'<p class="small text-body-secondary mb-1" id="q-{code}-label">'
-            f"{escape(_('Question %(number)s') % {'number': number})} · {need}"
+            f"{escape(_('Question %(number)s') % {'number': f'{prefix}{number}'})} · {need}"
             f"{conditional if card.condition_field else ''}</p>"
             f"{field_html(group.answer)}"
             f'<details class="mt-2"{" open" if notes_open else ""}><summary>{notes}</summary>'
@@ -79,9 +84,10 @@ def section_nav_html(
     current: str,
     links: Mapping[str, str],
     review_link: str,
+    questionnaire_link: str = "",
 ) -> SafeString:
     """The numbered list of a questionnaire's sections with each one's progress, the current
-    one marked, and the link to the review page."""
+    one marked, the link to the review page and, if given, to all questions on one page."""
     complete = escape(_("complete"))
     items = []
     for item in sections:
@@ -96,12 +102,19 @@ def section_nav_html(
             f"{escape(item.title)}</a>"
             f'<span class="badge {badge} section-status">{status}</span></li>'
         )
+    whole = ""
+    if questionnaire_link:
+        whole = (
+            f'<a class="btn btn-outline-secondary btn-sm" href="{escape(questionnaire_link)}">'
+            f"{escape(_('All questions on one page'))}</a>"
+        )
     return mark_safe(  # every text above is escaped
         '<nav aria-labelledby="sections-heading" class="mb-3">'
         f'<h2 class="h6" id="sections-heading">{escape(_("Sections"))}</h2>'
         f'<ol class="list-group list-group-numbered small">{"".join(items)}</ol>'
-        f'<a class="btn btn-outline-secondary btn-sm mt-2" href="{escape(review_link)}">'
-        f"{escape(_('Review and submit'))}</a></nav>"
+        f'<div class="d-flex flex-wrap gap-2 mt-2">'
+        f'<a class="btn btn-outline-secondary btn-sm" href="{escape(review_link)}">'
+        f"{escape(_('Review and submit'))}</a>{whole}</div></nav>"
     )
 
 

@@ -1,8 +1,9 @@
-"""The section form: one field group (answer, comment, evidence link) per question."""
+"""The answer forms: one field group (answer, comment, evidence link) per question, for one
+section or for the whole questionnaire."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -11,7 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from surveys.models import Question
-from surveys.structure import AnswerValue, SectionView
+from surveys.structure import AnswerValue, Bank, SectionView
 
 MAX_TEXT = 5000
 
@@ -20,27 +21,30 @@ def field_name(question: Question, part: str = "answer") -> str:
     return f"{question.code}__{part}"
 
 
-class SectionForm(forms.Form):
-    """Built from a section's questions; every field optional while drafting."""
+class AnswersForm(forms.Form):
+    """One field group per question (answer, comment, evidence link); every field optional
+    while drafting. `SectionForm` holds one section's questions, `QuestionnaireForm` all."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(
         self,
         *args: Any,
-        section: SectionView,
+        questions: Sequence[Question],
+        fields: Mapping[str, forms.Field],
         initial_answers: Mapping[int, AnswerValue] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.section = section
-        self.fields.update(_section_fields(section))
+        self.questions = questions
+        self.fields.update(fields)
         if not self.is_bound and initial_answers:
-            for question in section.questions:
+            for question in questions:
                 if question.pk in initial_answers:
                     self.initial.update(_initial_for(question, initial_answers[question.pk]))
 
-    def question_groups(self) -> list[QuestionGroup]:
+    def question_groups(self, questions: Sequence[Question] | None = None) -> list[QuestionGroup]:
+        """The field groups of ``questions`` (by default all of the form's), in their order."""
         return [
             QuestionGroup(
                 question=question,
@@ -48,19 +52,40 @@ class SectionForm(forms.Form):
                 comment=self[field_name(question, "comment")],
                 evidence=self[field_name(question, "evidence")],
             )
-            for question in self.section.questions
+            for question in (self.questions if questions is None else questions)
         ]
 
     def valid_values(self) -> dict[int, AnswerValue]:
         """The answers of every question whose fields all passed validation."""
         cleaned = getattr(self, "cleaned_data", {})
         values = {}
-        for question in self.section.questions:
+        for question in self.questions:
             names = [field_name(question, part) for part in ("answer", "comment", "evidence")]
             if any(name in self.errors for name in names) or not all(n in cleaned for n in names):
                 continue
             values[question.pk] = _value_for(question, *(cleaned[name] for name in names))
         return values
+
+
+class SectionForm(AnswersForm):
+    """The questions of one section: a section page and its autosave."""
+
+    def __init__(self, *args: Any, section: SectionView, **kwargs: Any) -> None:
+        self.section = section
+        super().__init__(
+            *args, questions=section.questions, fields=_section_fields(section), **kwargs
+        )
+
+
+class QuestionnaireForm(AnswersForm):
+    """Every question of a questionnaire, for the page that shows them all at once."""
+
+    def __init__(self, *args: Any, bank: Bank, **kwargs: Any) -> None:
+        self.bank = bank
+        fields: dict[str, forms.Field] = {}
+        for section in bank.sections:
+            fields.update(_section_fields(section))
+        super().__init__(*args, questions=tuple(bank.questions()), fields=fields, **kwargs)
 
 
 # A section's fields, built once per section of a cached bank and shared by every form of it:

@@ -10,6 +10,12 @@ urlpatterns = [
     path("rounds/<int:round_id>/", views.resume, name="resume"),
     path("rounds/<int:round_id>/sections/<slug:code>/", views.section, name="section"),
     path("rounds/<int:round_id>/sections/<slug:code>/autosave/", views.autosave, name="autosave"),
+    path("rounds/<int:round_id>/all/", views.questionnaire, name="questionnaire"),
+    path(
+        "rounds/<int:round_id>/all/autosave/",
+        views.questionnaire_autosave,
+        name="questionnaire_autosave",
+    ),
     path("rounds/<int:round_id>/review/", views.review, name="review"),
     path("rounds/<int:round_id>/submit/", views.submit, name="submit"),
     path("responses/<int:response_id>/reopen/", views.reopen, name="reopen"),

@@ -1,7 +1,9 @@
-"""The questionnaire-taking pages: resume, section (save and autosave), review and submit."""
+"""The questionnaire-taking pages: resume, section (save and autosave), the whole questionnaire
+on one page, review and submit."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -11,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import get_script_prefix, reverse
 from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -18,8 +21,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from surveys.answers import Answers, answers_load, answers_with_version
 from surveys.field_html import QuestionCard, question_cards_html, section_nav_html
-from surveys.forms import SectionForm, field_name
-from surveys.models import Response, Round
+from surveys.forms import AnswersForm, QuestionnaireForm, SectionForm, field_name
+from surveys.models import Question, Response, Round
 from surveys.selectors import (
     response_for_facilitator,
     response_for_officer,
@@ -178,21 +181,14 @@ def _render_section(
         "bank": bank,
         "section": section_view,
         "form": form,
-        "questions": question_cards_html(
-            QuestionCard(
-                group=group,
-                visible=group.question.pk in visible,
-                condition_field=_condition_field(bank, group.question.condition_id),
-                condition_option=group.question.condition_id,
-            )
-            for group in form.question_groups()
-        ),
+        "questions": _question_cards(bank, form, section_view.questions, visible),
         "progress": progress,
         "section_nav": section_nav_html(
             progress.sections,
             current=section_view.dimension.code,
             links=links,
             review_link=links[REVIEW],
+            questionnaire_link=links[ALL_QUESTIONS],
         ),
         "section_progress": progress.section(section_view.dimension.code),
         "section_number": index + 1,
@@ -205,11 +201,13 @@ def _render_section(
 
 
 REVIEW = ""  # the review page's key among a round's links
+ALL_QUESTIONS = "*"  # and the one-page questionnaire's (section codes are slugs)
 
 
 @lru_cache(maxsize=1024)
 def _round_links(script_prefix: str, round_id: int, codes: tuple[str, ...]) -> dict[str, str]:
-    """The addresses of a round's sections (by code) and of its review page.
+    """The addresses of a round's sections (by code), of its review page and of the page with
+    all questions.
 
     Reversing a URL costs tens of microseconds and the section page links to every section;
     these addresses never change, so each is worked out once (per deployment prefix).
@@ -219,7 +217,30 @@ def _round_links(script_prefix: str, round_id: int, codes: tuple[str, ...]) -> d
         for code in codes
     }
     links[REVIEW] = reverse("surveys:review", kwargs={"round_id": round_id})
+    links[ALL_QUESTIONS] = reverse("surveys:questionnaire", kwargs={"round_id": round_id})
     return links
+
+
+def _question_cards(
+    bank: Bank,
+    form: AnswersForm,
+    questions: Sequence[Question],
+    visible: set[int],
+    *,
+    section_number: int | None = None,
+) -> SafeString:
+    return question_cards_html(
+        (
+            QuestionCard(
+                group=group,
+                visible=group.question.pk in visible,
+                condition_field=_condition_field(bank, group.question.condition_id),
+                condition_option=group.question.condition_id,
+            )
+            for group in form.question_groups(questions)
+        ),
+        section_number=section_number,
+    )
 
 
 def _condition_field(bank: Bank, option_id: int | None) -> str:
@@ -236,7 +257,29 @@ def autosave(request: HttpRequest, round_id: int, code: str) -> JsonResponse:
     """Background save from the section page's script; answers with errors are left out."""
     _round, response, answers, bank = _officer_response(request, round_id)
     section_view = _section_or_404(bank, code)
-    form = SectionForm(request.POST, section=section_view)
+    return _autosaved(
+        request, response, answers, bank, SectionForm(request.POST, section=section_view), code
+    )
+
+
+@never_cache
+@require_POST
+def questionnaire_autosave(request: HttpRequest, round_id: int) -> JsonResponse:
+    """Background save from the one-page questionnaire's script."""
+    _round, response, answers, bank = _officer_response(request, round_id)
+    return _autosaved(request, response, answers, bank, QuestionnaireForm(request.POST, bank=bank))
+
+
+def _autosaved(
+    request: HttpRequest,
+    response: Response,
+    answers: Answers,
+    bank: Bank,
+    form: AnswersForm,
+    code: str | None = None,
+) -> JsonResponse:
+    """Save the form's valid answers; the reply tells the script the new version, the
+    progress (of section ``code`` too, for a section page) and any errors."""
     form.is_valid()
     try:
         result = answers_save(
@@ -264,28 +307,27 @@ def autosave(request: HttpRequest, round_id: int, code: str) -> JsonResponse:
     answers = result.answers
     visible = visible_question_ids(bank, answers)
     progress = progress_for(bank, answers, visible)
-    section_progress = progress.section(code)
-    return JsonResponse(
-        {
-            "status": "saved" if not form.errors else "partial",
-            "version": result.response.version,
-            "saved_at": _time(result.response.updated_at),
-            "errors": {name: [str(e) for e in errors] for name, errors in form.errors.items()},
-            "visible": sorted(q.code for q in section_view.questions if q.pk in visible),
-            "progress": {
-                "answered": progress.answered,
-                "required": progress.required,
-                "percent": progress.percent,
-            },
-            "section": {
-                "answered": section_progress.answered,
-                "required": section_progress.required,
-                "percent": section_progress.percent,
-                "complete": section_progress.is_complete,
-            },
+    reply: dict[str, Any] = {
+        "status": "saved" if not form.errors else "partial",
+        "version": result.response.version,
+        "saved_at": _time(result.response.updated_at),
+        "errors": {name: [str(e) for e in errors] for name, errors in form.errors.items()},
+        "visible": sorted(q.code for q in form.questions if q.pk in visible),
+        "progress": {
+            "answered": progress.answered,
+            "required": progress.required,
+            "percent": progress.percent,
         },
-        status=200,
-    )
+    }
+    if code is not None:
+        section_progress = progress.section(code)
+        reply["section"] = {
+            "answered": section_progress.answered,
+            "required": section_progress.required,
+            "percent": section_progress.percent,
+            "complete": section_progress.is_complete,
+        }
+    return JsonResponse(reply, status=200)
 
 
 def _review_context(
@@ -322,6 +364,14 @@ def review(request: HttpRequest, round_id: int) -> HttpResponse:
 @require_POST
 def submit(request: HttpRequest, round_id: int) -> HttpResponse:
     round_, response, answers, _bank = _officer_response(request, round_id)
+    return _submitted(request, round_, response, answers)
+
+
+def _submitted(
+    request: HttpRequest, round_: Round, response: Response, answers: Answers
+) -> HttpResponse:
+    """Submit the response with these answers (its current version's), then show the review
+    page: thanked, or told what is missing or why it can no longer change."""
     try:
         submitted = response_submit(response=response, answers=answers, by=signed_in(request))
     except ResponseIncomplete as incomplete:
@@ -341,6 +391,92 @@ def submit(request: HttpRequest, round_id: int) -> HttpResponse:
     if submitted.submitted_at and response.status == Response.Status.DRAFT:
         messages.success(request, _("Thank you — your answers were submitted."))
     return redirect("surveys:review", round_id=round_.pk)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def questionnaire(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Every section's questions on one page, saved (and, if asked, submitted) in one post:
+    for officers who would rather scroll than page, or who answer with colleagues at hand."""
+    round_, response, answers, bank = _officer_response(request, round_id)
+    conflict = False
+    if request.method == "POST" and response.is_editable:
+        form = QuestionnaireForm(request.POST, bank=bank)
+        form.is_valid()
+        try:
+            result = answers_save(
+                response=response,
+                before=answers,
+                values=form.valid_values(),
+                expected_version=form.cleaned_data.get("version", -1),
+                by=signed_in(request),
+            )
+        except StaleResponse as stale:
+            conflict = True
+            response = stale.response
+            answers = answers_load(response)
+            form = _rebound_questionnaire(request, bank, response)
+        except ResponseLocked as error:
+            messages.error(request, str(error))
+            return redirect("surveys:review", round_id=round_.pk)
+        else:
+            response, answers = result.response, result.answers
+            if not form.errors:
+                if request.POST.get("action") == "submit":
+                    return _submitted(request, round_, response, answers)
+                messages.success(
+                    request,
+                    _("Your answers were saved at %(time)s.")
+                    % {"time": _time(response.updated_at)},
+                )
+                return redirect("surveys:questionnaire", round_id=round_.pk)
+            form = _rebound_questionnaire(request, bank, response)
+    else:
+        form = QuestionnaireForm(
+            initial={"version": response.version}, bank=bank, initial_answers=answers
+        )
+    visible = visible_question_ids(bank, answers)
+    progress = progress_for(bank, answers, visible)
+    codes = tuple(s.dimension.code for s in bank.sections)
+    review_link = _round_links(get_script_prefix(), round_.pk, codes)[REVIEW]
+    context = {
+        "round": round_,
+        "response": response,
+        "bank": bank,
+        "form": form,
+        "sections": [
+            {
+                "section": section_view,
+                "progress": progress.section(section_view.dimension.code),
+                "questions": _question_cards(
+                    bank, form, section_view.questions, visible, section_number=number
+                ),
+            }
+            for number, section_view in enumerate(bank.sections, start=1)
+        ],
+        "progress": progress,
+        "section_nav": section_nav_html(
+            progress.sections,
+            current="",
+            links={code: f"#section-{code}" for code in codes},
+            review_link=review_link,
+        ),
+        "editable": response.is_editable,
+        "conflict": conflict,
+    }
+    status = 409 if conflict else 400 if form.is_bound and form.errors else 200
+    return render(request, "surveys/questionnaire.html", context, status=status)
+
+
+def _rebound_questionnaire(
+    request: HttpRequest, bank: Bank, response: Response
+) -> QuestionnaireForm:
+    """The posted page again, as typed, but on the response's current version."""
+    data = request.POST.copy()
+    data["version"] = str(response.version)
+    form = QuestionnaireForm(data, bank=bank)
+    form.is_valid()
+    return form
 
 
 @require_POST

@@ -168,6 +168,24 @@ def _section_read_only(page: Page) -> None:
     page.goto(_section_url(round_, bank_for(round_.questionnaire).sections[0]))
 
 
+def _all_questions(page: Page) -> None:
+    page.goto(f"/rounds/{demo_round(ROUND_2).pk}/all/")
+
+
+def _all_questions_errors(page: Page) -> None:
+    # The page with every question, after a Save with a number out of range (nothing saved).
+    round_ = demo_round(ROUND_2)
+    page.goto(f"/rounds/{round_.pk}/all/")
+    number = next(
+        q for q in bank_for(round_.questionnaire).questions() if q.kind == Question.Kind.NUMBER
+    )
+    page.locator(f"#q-{number.code}").get_by_role("spinbutton").fill(
+        str((number.max_value or Decimal(100)) + 1)
+    )
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("#error-summary")).to_be_focused()
+
+
 def _review_missing(page: Page) -> None:
     page.goto(f"/rounds/{demo_round(ROUND_2).pk}/review/")
     expect(page.locator("#missing-summary")).to_be_visible()
@@ -231,6 +249,8 @@ PAGE_STATES: list[PageState] = [
     PageState("section", "with-errors", NOT_STARTED, _section_errors),
     PageState("section", "conflict", NOT_STARTED_TOO, _section_conflict),
     PageState("section", "read-only", SUBMITTED, _section_read_only),
+    PageState("all-questions", "halfway", HALFWAY, _all_questions),
+    PageState("all-questions", "with-errors", NOT_STARTED, _all_questions_errors),
     PageState("review", "missing-answers", HALFWAY, _review_missing),
     PageState("review", "submitted", SUBMITTED, _review_submitted),
     PageState("results", "city", SUBMITTED, _results),

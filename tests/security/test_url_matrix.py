@@ -37,6 +37,8 @@ SIGNED_IN = {
     "surveys:resume",
     "surveys:section",
     "surveys:autosave",
+    "surveys:questionnaire",
+    "surveys:questionnaire_autosave",
     "surveys:review",
     "surveys:submit",
     "surveys:reopen",

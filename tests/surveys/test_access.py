@@ -107,6 +107,21 @@ ACCESS: dict[str, Rule] = {
         {"POST": {"owner": 409, "colleague": 200, **QUESTIONNAIRE_ONLY}},
         data=_answer_data,
     ),
+    "surveys:questionnaire": Rule(
+        _round,
+        _no_round,
+        {
+            "GET": {"owner": 200, "colleague": 200, **QUESTIONNAIRE_ONLY},
+            "POST": {"owner": 200, "colleague": 302, **QUESTIONNAIRE_ONLY},
+        },
+        data=_answer_data,
+    ),
+    "surveys:questionnaire_autosave": Rule(
+        _round,
+        _no_round,
+        {"POST": {"owner": 409, "colleague": 200, **QUESTIONNAIRE_ONLY}},
+        data=_answer_data,
+    ),
     "surveys:review": Rule(
         _round, _no_round, {"GET": {"owner": 200, "colleague": 200, **QUESTIONNAIRE_ONLY}}
     ),
