@@ -52,9 +52,21 @@ def django_db_setup(django_db_setup, django_db_blocker):
         # The real banks are loaded once; every test's transaction rolls back on top of them.
         _ensure_banks()
     yield
-    if created is not None:
-        with django_db_blocker.unblock():
+    with django_db_blocker.unblock():
+        _disconnect_other_sessions()
+        if created is not None:
             teardown_databases(created, verbosity=0)
+
+
+def _disconnect_other_sessions() -> None:
+    """End the test database's other sessions before it is dropped: a live server's request
+    thread still serving a browser's kept-alive connection holds a persistent connection
+    (CONN_MAX_AGE), and PostgreSQL refuses to drop a database in use, leaving it behind."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture
