@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import openpyxl
@@ -198,8 +198,9 @@ def test_answers_csv_row_of_a_scale_answer_holds_its_level_label_comment_and_tim
     chosen = option(bank, "strategy-vision", "l2")
 
     rows = _csv_rows(_export(facilitator_client, open_round, "answers", "csv"))
+    [row] = [row for row in rows if row[2] == "Mobility" and row[6] == "strategy-vision"]
 
-    assert [
+    assert row[:14] == [
         open_round.title,
         "Rotterdam",
         "Mobility",
@@ -214,9 +215,11 @@ def test_answers_csv_row_of_a_scale_answer_holds_its_level_label_comment_and_tim
         "",
         "'" + FORMULA,
         EVIDENCE,
-        stored.updated_at.isoformat(),
-        stored.response.submitted_at.isoformat(),
-    ] in rows
+    ]
+    assert [datetime.fromisoformat(time) for time in row[14:]] == [
+        stored.updated_at,
+        stored.response.submitted_at,
+    ]
 
 
 def test_answers_csv_joins_the_chosen_practices_in_bank_order(
@@ -447,18 +450,30 @@ def test_answers_csv_streams_pieces_of_chunk_rows(
     assert b"".join(pieces) == whole
 
 
-def test_answers_csv_writes_times_as_isoformat_also_on_a_whole_second(
-    facilitator_client, open_round, answered
+@pytest.mark.parametrize(
+    ("answered_at", "text"),
+    [
+        (datetime(2024, 3, 1, 9, 30, tzinfo=UTC), "2024-03-01T09:30:00+00:00"),
+        (datetime(2024, 3, 1, 9, 30, 5, 500000, tzinfo=UTC), "2024-03-01T09:30:05.5+00:00"),
+        (datetime(2024, 3, 1, 9, 30, 5, 123456, tzinfo=UTC), "2024-03-01T09:30:05.123456+00:00"),
+        (
+            datetime(2024, 3, 1, 10, 30, tzinfo=timezone(timedelta(hours=2))),
+            "2024-03-01T08:30:00+00:00",
+        ),
+    ],
+)
+def test_answers_csv_writes_times_as_iso_8601_in_utc(
+    facilitator_client, open_round, answered, answered_at, text
 ):
-    whole_second = datetime(2024, 3, 1, 9, 30, tzinfo=UTC)
-    Answer.objects.filter(response=answered).update(updated_at=whole_second)
-    Response.objects.filter(pk=answered.pk).update(submitted_at=whole_second + timedelta(hours=1))
+    Answer.objects.filter(response=answered).update(updated_at=answered_at)
+    Response.objects.filter(pk=answered.pk).update(submitted_at=datetime(2024, 3, 2, tzinfo=UTC))
 
     rows = _csv_rows(_export(facilitator_client, open_round, "answers", "csv"))
 
     assert {tuple(row[14:]) for row in rows[1:] if row[2] == "Mobility"} == {
-        ("2024-03-01T09:30:00+00:00", "2024-03-01T10:30:00+00:00")
+        (text, "2024-03-02T00:00:00+00:00")
     }
+    assert datetime.fromisoformat(text) == answered_at
 
 
 def test_answers_csv_reads_the_database_in_at_most_ten_queries(
