@@ -89,8 +89,8 @@ def neutralise(value: Any) -> Any:
 # they doubled the bytes fetched and parsed. The answers are sorted by two whole numbers, the
 # response's place in the export and the question's place in the questionnaire, not by city
 # name, department and the positions of dimension and question: comparing text by collation
-# made the sort the query's largest cost, and two keys, the second computed once per question,
-# sort a fifth faster than four over two joined tables.
+# made the sort the query's largest cost, and two keys (the second numbered once per question)
+# took a sixth off the query against four keys over two joined tables.
 # A multiple-choice answer's practices are looked up by its id (two index probes per ticked
 # practice), only for the multiple-choice questions: a join with every answer's choices,
 # grouped, took a third of the query's time.
