@@ -1,7 +1,8 @@
 """Throughput under concurrency: gunicorn with two workers on 127.0.0.1, driven by wrk.
 
-Run as `python -m bench.load OUT.json` (bench/run.py does) on the 200-city data set: the two
-ceiling views, the section page and autosave, each for a fixed time, in one server.
+Run as `python -m bench.load OUT.json [--quick]` (bench/run.py does) on the 200-city data set:
+the two ceiling views, the signed-in floor, the section page and autosave, each for a fixed
+time, in one server; `--quick` runs each once and briefly, to prove the code path works.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ CONNECTIONS = 4  # one wrk thread per connection, so each keeps its own officer'
 ROUNDS = 2
 ROUND_S = 5
 WARMUP_S = 2
+QUICK_ROUNDS = 1
+QUICK_ROUND_S = 2
+QUICK_WARMUP_S = 1
 # Officers of the fixture cities other than those the in-process run edits.
 LOAD_OFFICERS = (
     "rotterdam-it-and-data",
@@ -164,7 +168,7 @@ def _run_wrk(wrk: str, base: str, name: str, header: str, seconds: int) -> LoadR
     )
 
 
-def measure_load() -> list[LoadResult]:
+def measure_load(*, quick: bool) -> list[LoadResult]:
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.urls import reverse
@@ -218,6 +222,9 @@ def measure_load() -> list[LoadResult]:
         )
         return f"BENCH = {table}\n"
 
+    rounds_run, round_s, warmup_s = (
+        (QUICK_ROUNDS, QUICK_ROUND_S, QUICK_WARMUP_S) if quick else (ROUNDS, ROUND_S, WARMUP_S)
+    )
     with _gunicorn(_free_port()) as base:
         sessions = [_login(base, name, settings.DEMO_PASSWORD) for name in LOAD_OFFICERS]
         scenarios = [
@@ -228,13 +235,13 @@ def measure_load() -> list[LoadResult]:
             (names.AUTOSAVE, "autosave", autosave_path, sessions),
         ]
         for name, mode, path, used in scenarios:
-            _run_wrk(wrk, base, name, header(mode, path, used), WARMUP_S)
+            _run_wrk(wrk, base, name, header(mode, path, used), warmup_s)
         rounds: dict[str, list[LoadResult]] = {name: [] for name, *_ in scenarios}
-        for _ in range(ROUNDS):
+        for _ in range(rounds_run):
             for name, mode, path, used in scenarios:
                 # Let the last request of the previous run finish before reading versions.
                 time.sleep(0.5)
-                rounds[name].append(_run_wrk(wrk, base, name, header(mode, path, used), ROUND_S))
+                rounds[name].append(_run_wrk(wrk, base, name, header(mode, path, used), round_s))
     return [_combined(name, runs) for name, runs in rounds.items()]
 
 
@@ -243,7 +250,8 @@ def _combined(name: str, runs: list[LoadResult]) -> LoadResult:
     requests = sum(run.requests for run in runs)
 
     def weighted(attribute: str) -> float:
-        return sum(getattr(run, attribute) * run.requests for run in runs) / max(requests, 1)
+        total = sum(float(getattr(run, attribute)) * run.requests for run in runs)
+        return total / max(requests, 1)
 
     return LoadResult(
         scenario=name,
@@ -256,14 +264,14 @@ def _combined(name: str, runs: list[LoadResult]) -> LoadResult:
     )
 
 
-def main(out: Path) -> None:
+def main(out: Path, *, quick: bool) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     import django
 
     django.setup()
-    results = measure_load()
+    results = measure_load(quick=quick)
     out.write_text(json.dumps([dataclasses.asdict(r) for r in results], indent=1))
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    main(Path(sys.argv[1]), quick="--quick" in sys.argv[2:])
