@@ -7,3 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class ScoringConfig(AppConfig):
     name = "scoring"
     verbose_name = _("Scoring")
+
+    def ready(self) -> None:
+        # Connects the receivers that score a submitted response and forget a reopened one.
+        from scoring import receivers  # noqa: F401

@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Value, When
-from django.db.models.functions import Coalesce
-
-from surveys.models import Answer, Membership, Response, Round
-from surveys.structure import bank_for
+from surveys.answers import answers_by_response
+from surveys.models import Membership, Response, Round
+from surveys.structure import bank_for, response_percent
 
 
 @dataclass(frozen=True)
@@ -41,26 +39,26 @@ class Tracker:
 
 
 def tracker_for(round: Round) -> Tracker:
-    """Every officer of every participating city, with their response (two queries).
+    """Every officer of every participating city, with their response (three queries).
 
-    Plain values rather than model rows: a round of 200 cities has some 800 officers.
+    Plain values rather than model rows: a round of 200 cities has some 800 officers. The
+    share answered is `response_percent`'s, as on the officer's own pages.
     """
     bank = bank_for(round.questionnaire)
-    required = [q.pk for q in bank.questions() if q.required and q.condition_id is None]
     responses = {
-        respondent_id: rest
-        for respondent_id, *rest in Response.objects.filter(round=round)
-        .annotate(answered=_required_answers(required))
-        .values_list(
+        response.respondent_id: response
+        for response in Response.objects.filter(round=round)
+        .select_related("reopened_by")
+        .only(
             "respondent_id",
-            "pk",
             "status",
             "updated_at",
             "reopened_at",
             "reopened_by__username",
-            "answered",
         )
     }
+    drafts = [r.pk for r in responses.values() if not r.is_submitted]
+    answers = answers_by_response(drafts) if drafts else {}
     memberships = (
         Membership.objects.filter(city__in=round.cities.all())
         .order_by("city__name", "department", "user__username")
@@ -90,41 +88,17 @@ def tracker_for(round: Round) -> Tracker:
                 )
             )
             continue
-        pk, status, updated_at, reopened_at, reopened_by, answered = response
-        submitted = status == Response.Status.SUBMITTED
         rows.append(
             TrackerRow(
                 city=city,
                 department=department,
                 officer=officer,
-                response_id=pk,
-                submitted=submitted,
-                percent=100 if submitted else _percent(answered, len(required)),
-                last_activity=updated_at,
-                reopened_at=reopened_at,
-                reopened_by=reopened_by or "",
+                response_id=response.pk,
+                submitted=response.is_submitted,
+                percent=response_percent(bank, response, answers.get(response.pk, {})),
+                last_activity=response.updated_at,
+                reopened_at=response.reopened_at,
+                reopened_by=response.reopened_by.username if response.reopened_by else "",
             )
         )
     return Tracker(round=round, rows=rows)
-
-
-def _required_answers(required: list[int]) -> Case | Value:
-    """A draft's answers to required, always-shown questions; submitted ones are 100 % anyway,
-    so the database counts only drafts."""
-    if not required:
-        return Value(0)
-    count = (
-        Answer.objects.filter(response=OuterRef("pk"), question_id__in=required)
-        .values("response")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return Case(
-        When(status=Response.Status.DRAFT, then=Coalesce(Subquery(count), 0)),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-
-
-def _percent(part: int, whole: int) -> int:
-    return min(100, (200 * part + whole) // (2 * whole)) if whole else 0

@@ -329,6 +329,21 @@ class Round(models.Model):
         return self.status == self.Status.OPEN
 
 
+class ResponseQuerySet(models.QuerySet["Response"]):
+    def editable(self) -> ResponseQuerySet:
+        """Responses that can still change: drafts in an open round.
+
+        The one definition of "editable": every write to a response filters through it, and
+        `Response.is_editable` asks the same of a response already in hand.
+        """
+        # The round's status through a subquery, not a join: an UPDATE of a joined QuerySet
+        # becomes `id IN (SELECT ...)`, which PostgreSQL does not re-check against a row that
+        # a concurrent save changed, and an optimistic claim of one version would then pass
+        # twice.
+        open_rounds = Round.objects.filter(status=Round.Status.OPEN).values("pk")
+        return self.filter(status=Response.Status.DRAFT, round__in=open_rounds)
+
+
 class Response(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("In progress")
@@ -368,6 +383,8 @@ class Response(models.Model):
         related_name="+",
     )
 
+    objects = ResponseQuerySet.as_manager()
+
     class Meta:
         ordering = ["round", "city", "department"]
         constraints = [
@@ -395,6 +412,7 @@ class Response(models.Model):
 
     @property
     def is_editable(self) -> bool:
+        """`ResponseQuerySet.editable`'s rule, for a response (with its round) in hand."""
         return self.status == self.Status.DRAFT and self.round.is_open
 
 

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
-from polis_assess.prepared import Prepared
-from polis_assess.sql_rows import columns, instance
-from surveys.answers import ANSWERS_JSON_COLUMN, Answers, answers_from_json, answers_load
-from surveys.models import Membership, Questionnaire, Response, Round
-from surveys.structure import bank_for, progress_for
+from surveys.answers import Answers, answers_by_response, answers_load
+from surveys.models import Membership, Response, Round
+from surveys.structure import bank_for, response_percent
 
 FACILITATE_PERMISSION = "surveys.facilitate_round"
 
@@ -23,49 +19,9 @@ AnyUser = User | AnonymousUser
 
 
 def is_facilitator(user: AnyUser) -> bool:
-    """Whether the user holds the facilitate_round permission, directly or through a group.
-
-    One query, remembered on the user object for the rest of the request: `has_perm` would load
-    every permission of the user and of their groups in two. The rules are ModelBackend's, the
-    only backend that grants permissions here: inactive users have none, active superusers all.
-    """
-    if not isinstance(user, User) or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    cached: bool | None = getattr(user, "_polis_facilitator", None)
-    if cached is None:
-        app_label, codename = FACILITATE_PERMISSION.split(".")
-        with connection.cursor() as cursor:
-            _FACILITATOR_SQL.execute(
-                cursor, {"user": user.pk, "app_label": app_label, "codename": codename}
-            )
-            (cached,) = cursor.fetchone()
-        user._polis_facilitator = cached  # type: ignore[attr-defined]
-    return bool(cached)
-
-
-# Every facilitator page asks; as a QuerySet (one join with an OR over the user's and their
-# groups' permissions) it took PostgreSQL four times as long as these two index lookups.
-_FACILITATOR_SQL = Prepared.of(
-    "polis_is_facilitator",
-    """
-    SELECT EXISTS (
-        SELECT FROM auth_user_user_permissions AS granted
-        JOIN auth_permission AS permission ON permission.id = granted.permission_id
-        JOIN django_content_type AS type ON type.id = permission.content_type_id
-        WHERE granted.user_id = %(user)s
-            AND permission.codename = %(codename)s AND type.app_label = %(app_label)s
-    ) OR EXISTS (
-        SELECT FROM auth_user_groups AS member
-        JOIN auth_group_permissions AS granted ON granted.group_id = member.group_id
-        JOIN auth_permission AS permission ON permission.id = granted.permission_id
-        JOIN django_content_type AS type ON type.id = permission.content_type_id
-        WHERE member.user_id = %(user)s
-            AND permission.codename = %(codename)s AND type.app_label = %(app_label)s
-    )
-    """,
-)
+    """Whether the user holds the facilitate_round permission, directly or through a group
+    (Django's permission check: active superusers have it, inactive users never)."""
+    return user.is_active and user.has_perm(FACILITATE_PERMISSION)
 
 
 def signed_in(request: HttpRequest) -> User:
@@ -76,17 +32,13 @@ def signed_in(request: HttpRequest) -> User:
 
 
 def membership_for(user: AnyUser) -> Membership | None:
+    """The user's city and department, or None (facilitators, admins, anonymous visitors)."""
     if not isinstance(user, User):
         return None
-    # polis_assess.auth.AccountBackend loads the signed-in user with their membership and city.
-    if User.membership.related.is_cached(user):  # type: ignore[attr-defined]
-        return getattr(user, "membership", None)
-    # Cached on the user object: templates, selectors and views ask for it several times.
-    cached: Membership | bool | None = getattr(user, "_polis_membership", False)
-    if cached is False:
-        cached = Membership.objects.select_related("city").filter(user=user).first()
-        user._polis_membership = cached  # type: ignore[attr-defined]
-    return cached  # type: ignore[return-value]
+    try:
+        return user.membership
+    except Membership.DoesNotExist:
+        return None
 
 
 def rounds_visible_to(user: AnyUser) -> QuerySet[Round]:
@@ -108,22 +60,22 @@ class RoundRow:
 
 
 def rounds_for_user(user: AnyUser) -> list[RoundRow]:
-    """The home page's list: each visible round with the user's own response, if any."""
+    """The home page's list: each visible round with the user's own response, if any, and the
+    share of its required questions answered."""
     rounds = list(rounds_visible_to(user).order_by("-opens_on", "title"))
-    responses = (
-        {
-            response.round_id: response
-            for response in Response.objects.filter(respondent=user.pk, round__in=rounds)
-        }
-        if user.is_authenticated
-        else {}
-    )
+    responses = {
+        response.round_id: response
+        for response in Response.objects.filter(respondent=user.pk, round__in=rounds)
+    }
+    drafts = [response.pk for response in responses.values() if not response.is_submitted]
+    answers = answers_by_response(drafts) if drafts else {}
     rows = []
     for round_ in rounds:
         response = responses.get(round_.pk)
         percent = 0
-        if response is not None and not response.is_submitted:
-            percent = progress_for(bank_for(round_.questionnaire), answers_load(response)).percent
+        if response is not None:
+            bank = bank_for(round_.questionnaire)
+            percent = response_percent(bank, response, answers.get(response.pk, {}))
         rows.append(RoundRow(round=round_, response=response, percent=percent))
     return rows
 
@@ -145,45 +97,22 @@ def round_for_officer(user: AnyUser, round_id: int) -> tuple[Round, Membership]:
 
 def response_for_officer(user: AnyUser, round_id: int) -> tuple[Response, Answers] | None:
     """The officer's response to a round their city takes part in, with the round and its
-    questionnaire, and its answers at its version, if they have started one (one query); 404
-    for a user without a city."""
+    questionnaire, and its answers, if they have started one; 404 for a user without a city.
+
+    The answers are read after the response, so they are of its version or later: a save
+    based on them claims the response's version and fails as stale if it moved on.
+    """
     membership = membership_for(user)
     if membership is None:
         raise Http404
-    if not _BIGINT_MIN <= round_id <= _BIGINT_MAX:  # the URL allows any int; ids are bigint
-        raise Http404
-    with connection.cursor() as cursor:
-        _officer_response_sql().execute(cursor, [round_id, membership.user_id, membership.city_id])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    response, rest = instance(Response, row)
-    round_, rest = instance(Round, rest)
-    round_.questionnaire, rest = instance(Questionnaire, rest)
-    response.round = round_
-    return response, answers_from_json(rest[0])
-
-
-_BIGINT_MIN, _BIGINT_MAX = -(2**63), 2**63 - 1
-
-
-# Every officer page and save reads its response this way; written out once (per process)
-# because compiling the equivalent select_related QuerySet took twice as long as running it.
-@cache
-def _officer_response_sql() -> Prepared:
-    return Prepared.of(
-        "polis_officer_response",
-        f"""
-    SELECT {columns(Response, "response")}, {columns(Round, "round")},
-           {columns(Questionnaire, "questionnaire")}, {ANSWERS_JSON_COLUMN}
-    FROM surveys_response AS response
-    JOIN surveys_round AS round ON round.id = response.round_id
-    JOIN surveys_questionnaire AS questionnaire ON questionnaire.id = round.questionnaire_id
-    WHERE response.round_id = %s AND response.respondent_id = %s
-      AND EXISTS (SELECT FROM surveys_round_cities AS taking_part
-                  WHERE taking_part.round_id = round.id AND taking_part.city_id = %s)
-    """,
+    response = (
+        Response.objects.select_related("round__questionnaire")
+        .filter(round_id=round_id, respondent=membership.user_id, round__cities=membership.city_id)
+        .first()
     )
+    if response is None:
+        return None
+    return response, answers_load(response)
 
 
 def response_for_facilitator(user: AnyUser, response_id: int) -> Response:

@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NoReturn
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from scoring.services import response_score_discard, response_submit_scored
-from surveys.answers import Answers, answers_load, answers_with_version
-from surveys.models import Answer, Membership, Response, Round
-from surveys.save_sql import Snapshot, answers_write
+from surveys.answers import Answers, answers_load
+from surveys.models import Answer, AnswerChange, Membership, Response, Round
+from surveys.signals import response_reopened, response_submitted
 from surveys.structure import AnswerValue, Progress, bank_for, progress_for
 
 EMPTY_ANSWER = AnswerValue()
+_ANSWER_COLUMNS = ["option", "number", "text", "comment", "evidence_url", "updated_at"]
 
 
 class ResponseLocked(Exception):
@@ -61,21 +61,7 @@ def response_get_or_create(*, round: Round, membership: Membership) -> Response:
 @dataclass(frozen=True)
 class SaveResult:
     response: Response
-    answers: dict[int, AnswerValue]  # every stored answer of the response after this save
-
-
-def answer_row(response: Response, question_id: int, value: AnswerValue, now: datetime) -> Answer:
-    """The (unsaved) Answer row holding one typed value; its multiple choices go separately."""
-    return Answer(
-        response=response,
-        question_id=question_id,
-        option_id=value.option_id,
-        number=value.number,
-        text=value.text,
-        comment=value.comment,
-        evidence_url=value.evidence_url,
-        updated_at=now,
-    )
+    answers: Answers  # every stored answer of the response after this save
 
 
 def answers_save(
@@ -88,39 +74,124 @@ def answers_save(
 ) -> SaveResult:
     """Write the answers that changed, or refuse if the response moved on since it was read.
 
-    ``before`` holds the stored answers at ``response.version``, when the caller read them with
-    the response (officer pages do, in one query); otherwise they are read here, with the
-    version. The save is one statement (surveys/save_sql.py), whatever the number of answers.
+    The save claims ``expected_version`` of an editable response (its row stays locked until
+    the save commits, so saves of one response queue), then writes the changed answers and
+    their history. ``before`` holds the stored answers at ``response.version``, when the
+    caller read them with the response; otherwise they are read once the version is claimed.
     """
-    if before is None:
-        response.version, before = answers_with_version(response)
+    if response.version != expected_version:
+        _refuse(response, read_again=False)  # the page was older than the response in hand
     now = timezone.now()
-    changed = {
-        qid: value for qid, value in values.items() if before.get(qid, EMPTY_ANSWER) != value
-    }
-    kept = {qid: value for qid, value in changed.items() if not value.is_empty}
-    cleared = [qid for qid, value in changed.items() if value.is_empty and qid in before]
-    claimed = expected_version == response.version and answers_write(
-        response_id=response.pk,
-        version=response.version,
-        before=before,
-        kept=kept,
-        cleared=cleared,
-        changes=_history(before, changed),
-        by_id=by.pk,
-        at=now,
-    )
-    if not claimed:
-        _refuse(response, read_again=expected_version == response.version)
-    response.version += 1
+    with transaction.atomic():
+        claimed = (
+            Response.objects.editable()
+            .filter(pk=response.pk, version=expected_version)
+            .update(version=F("version") + 1, updated_at=now)
+        )
+        if not claimed:
+            _refuse(response, read_again=True)
+        if before is None:
+            before = answers_load(response)
+        changed = {
+            qid: value for qid, value in values.items() if before.get(qid, EMPTY_ANSWER) != value
+        }
+        _answers_write(response, before, changed, by=by, at=now)
+    response.version = expected_version + 1
     response.updated_at = now
-    after = {qid: value for qid, value in before.items() if qid not in cleared}
-    after.update(kept)
+    after = {qid: value for qid, value in {**before, **changed}.items() if not value.is_empty}
     return SaveResult(response=response, answers=after)
 
 
+def _answers_write(
+    response: Response,
+    before: Mapping[int, AnswerValue],
+    changed: Mapping[int, AnswerValue],
+    *,
+    by: User,
+    at: datetime,
+) -> None:
+    """Store the ``changed`` answers (by question id; empty ones are deleted), their ticked
+    options, and one history row per answer whose stored value changes."""
+    cleared = [qid for qid, value in changed.items() if value.is_empty and qid in before]
+    if cleared:
+        Answer.objects.filter(response=response, question_id__in=cleared).delete()
+    kept = {qid: value for qid, value in changed.items() if not value.is_empty}
+    if kept:
+        rows = Answer.objects.bulk_create(
+            [answer_row(response, qid, value, at) for qid, value in kept.items()],
+            update_conflicts=True,
+            unique_fields=["response", "question"],
+            update_fields=_ANSWER_COLUMNS,
+        )
+        _choices_write(
+            {
+                row.pk: (before.get(row.question_id, EMPTY_ANSWER), kept[row.question_id])
+                for row in rows
+            }
+        )
+    AnswerChange.objects.bulk_create(
+        AnswerChange(
+            response=response,
+            question_id=qid,
+            changed_by=by,
+            changed_at=at,
+            old_value=old,
+            new_value=new,
+        )
+        for qid, (old, new) in _history(before, changed)
+    )
+
+
+def answer_row(response: Response, question_id: int, value: AnswerValue, at: datetime) -> Answer:
+    """The (unsaved) Answer row holding one typed value; its ticked options go separately."""
+    return Answer(
+        response=response,
+        question_id=question_id,
+        option_id=value.option_id,
+        number=value.number,
+        text=value.text,
+        comment=value.comment,
+        evidence_url=value.evidence_url,
+        updated_at=at,
+    )
+
+
+def _choices_write(answers: Mapping[int, tuple[AnswerValue, AnswerValue]]) -> None:
+    """Tick and untick options of multiple-choice answers (by answer id: before and after)."""
+    through = Answer.choices.through
+    unticked = Q()
+    ticked = []
+    for answer_id, (old, new) in answers.items():
+        gone = set(old.choice_ids) - set(new.choice_ids)
+        if gone:
+            unticked |= Q(answer_id=answer_id, option_id__in=sorted(gone))
+        ticked += [
+            through(answer_id=answer_id, option_id=option_id)
+            for option_id in sorted(set(new.choice_ids) - set(old.choice_ids))
+        ]
+    if unticked:
+        through.objects.filter(unticked).delete()
+    if ticked:
+        through.objects.bulk_create(ticked, ignore_conflicts=True)
+
+
+Snapshot = dict[str, object] | None
+
+
+def _history(
+    before: Mapping[int, AnswerValue], after: Mapping[int, AnswerValue]
+) -> Iterable[tuple[int, tuple[Snapshot, Snapshot]]]:
+    """The snapshots before and after of each answer whose stored form changes."""
+    for question_id, value in after.items():
+        old = before.get(question_id)
+        old_snapshot = None if old is None or old.is_empty else old.snapshot()
+        new_snapshot = None if value.is_empty else value.snapshot()
+        if old_snapshot != new_snapshot:
+            yield question_id, (old_snapshot, new_snapshot)
+
+
 def _refuse(response: Response, *, read_again: bool) -> NoReturn:
-    """Why a save was not made: the response is submitted or its round closed (locked), or
+    """Why a save cannot be made: the response is submitted or its round closed (locked), or
     another save moved it on (stale). ``read_again`` when it changed since the caller read it."""
     current = response
     if read_again:
@@ -130,52 +201,33 @@ def _refuse(response: Response, *, read_again: bool) -> NoReturn:
     raise StaleResponse(current)
 
 
-def _history(
-    before: Mapping[int, AnswerValue], after: Mapping[int, AnswerValue]
-) -> dict[int, tuple[Snapshot, Snapshot]]:
-    """The snapshots before and after of each answer whose stored form changes."""
-    changes = {}
-    for question_id, value in after.items():
-        old = before.get(question_id)
-        old_snapshot = None if old is None or old.is_empty else old.snapshot()
-        new_snapshot = None if value.is_empty else value.snapshot()
-        if old_snapshot != new_snapshot:
-            changes[question_id] = (old_snapshot, new_snapshot)
-    return changes
-
-
 @transaction.atomic
 def response_submit(*, response: Response, by: User, answers: Answers | None = None) -> Response:
     """Submit a complete response and score it, once: a repeated submit changes nothing.
 
-    The response as the caller read it (with its ``answers`` at that version, if the caller
-    read them too) is submitted if it is still that version of a draft (no lock, so a submit
-    fits its query budget); if it has moved on (another tab saved or submitted, the round
-    closed) it is locked and read again to decide.
+    The response is submitted if it is still the version the caller read (with ``answers``
+    at that version, if the caller read them too). If it has moved on (another tab saved or
+    submitted, the round closed) it is locked and read again to decide. Scoring happens in
+    the receivers of `response_submitted`, inside this transaction.
     """
-    if response.is_editable:
-        submitted = _score_submitted(response, by, answers)
-        if submitted is not None:
-            return submitted
+    if response.is_editable and _submit_version(response, by, answers):
+        return response
     locked = (
-        Response.objects.select_for_update()
+        Response.objects.select_for_update(of=("self",))
         .select_related("round__questionnaire")
         .get(pk=response.pk)
     )
     if locked.is_submitted:
         return locked
-    if locked.round.is_open:
-        submitted = _score_submitted(locked, by)
-        if submitted is not None:
-            return submitted
-    raise ResponseLocked(_("This round is closed."))
+    if not locked.is_editable:
+        raise ResponseLocked(_("This round is closed."))
+    _submit_version(locked, by, None)  # its row is locked: the claim cannot miss
+    return locked
 
 
-def _score_submitted(
-    response: Response, by: User, answers: Answers | None = None
-) -> Response | None:
-    """Submit and score this version of a draft if it is complete; None if the stored
-    response is no longer this version of a draft in an open round (nothing written then)."""
+def _submit_version(response: Response, by: User, answers: Answers | None) -> bool:
+    """Submit this version of a draft if it is complete, and tell the receivers; False (with
+    nothing written) if the stored response is no longer this version of an editable draft."""
     bank = bank_for(response.round.questionnaire)
     if answers is None:
         answers = answers_load(response)
@@ -183,15 +235,26 @@ def _score_submitted(
     if not progress.is_complete:
         raise ResponseIncomplete(progress)
     now = timezone.now()
-    if not response_submit_scored(bank=bank, response=response, answers=answers, by=by, at=now):
-        return None
-    submitted = copy.copy(response)
-    submitted.status = Response.Status.SUBMITTED
-    submitted.submitted_at = now
-    submitted.submitted_by = by  # type: ignore[assignment]
-    submitted.version += 1
-    submitted.updated_at = now
-    return submitted
+    claimed = (
+        Response.objects.editable()
+        .filter(pk=response.pk, version=response.version)
+        .update(
+            status=Response.Status.SUBMITTED,
+            submitted_at=now,
+            submitted_by=by,
+            version=F("version") + 1,
+            updated_at=now,
+        )
+    )
+    if not claimed:
+        return False
+    response.status = Response.Status.SUBMITTED
+    response.submitted_at = now
+    response.submitted_by = by
+    response.version += 1
+    response.updated_at = now
+    response_submitted.send(sender=Response, response=response, answers=answers, bank=bank)
+    return True
 
 
 @transaction.atomic
@@ -202,10 +265,10 @@ def response_reopen(*, response: Response, by: User) -> Response:
         return locked
     locked.status = Response.Status.DRAFT
     locked.reopened_at = timezone.now()
-    locked.reopened_by = by  # type: ignore[assignment]
+    locked.reopened_by = by
     locked.version += 1
     locked.save(update_fields=["status", "reopened_at", "reopened_by", "version"])
-    response_score_discard(response=locked)
+    response_reopened.send(sender=Response, response=locked)
     return locked
 
 

@@ -9,7 +9,15 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 
-from surveys.models import Dimension, Option, Question, Questionnaire, Recommendation, Stage
+from surveys.models import (
+    Dimension,
+    Option,
+    Question,
+    Questionnaire,
+    Recommendation,
+    Response,
+    Stage,
+)
 
 _cache: dict[tuple[int, str], Bank] = {}
 _cache_lock = threading.Lock()
@@ -223,3 +231,12 @@ def progress_for(
             )
         )
     return Progress(sections=tuple(sections))
+
+
+def response_percent(bank: Bank, response: Response, answers: Mapping[int, AnswerValue]) -> int:
+    """The share of its required questions a response has answered, as every page shows it:
+    `progress_for`'s, except that a submitted response is complete (submitting checks it), so
+    its answers need not be read (``answers`` may then be empty)."""
+    if response.is_submitted:
+        return 100
+    return progress_for(bank, answers).percent

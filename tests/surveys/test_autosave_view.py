@@ -7,7 +7,7 @@ from urllib.parse import quote
 import pytest
 from django.utils import timezone
 
-from surveys.demo import demo_values
+from operations.demo import demo_values
 from surveys.models import Answer, Response
 from surveys.structure import AnswerValue
 from tests.web import (
@@ -219,13 +219,12 @@ def test_autosave_sends_anonymous_visitors_to_the_login_page(client, open_round)
     assert not Response.objects.exists()
 
 
-def test_an_autosave_reads_session_user_and_response_then_saves_in_one_statement(
-    officer_client, open_round, officer, bank, django_assert_num_queries
+def test_an_autosave_makes_a_few_queries_whatever_it_changes(
+    officer_client, open_round, officer, bank, django_assert_max_num_queries
 ):
     section = bank.section("data-management")
     values = demo_values(bank, "rotterdam", "Mobility", 1)
     response = save_answers(open_round, officer, values)
-    # The first request on a connection prepares its statements (polis_assess/prepared.py).
     officer_client.post(
         _url(open_round, "data-management"),
         section_data(section, values, version=response.version),
@@ -233,7 +232,9 @@ def test_an_autosave_reads_session_user_and_response_then_saves_in_one_statement
     multi = next(q for q in section.questions if q.kind == "multi")
     values[multi.pk] = AnswerValue(choice_ids=values[multi.pk].choice_ids[:1], comment="Changed")
 
-    with django_assert_num_queries(4):
+    # Session, user, response, answers; claim the version, upsert the answer, untick an
+    # option, record the history; and the savepoint a test's transaction adds around a save.
+    with django_assert_max_num_queries(10):
         reply = officer_client.post(
             _url(open_round, "data-management"),
             section_data(section, values, version=response.version + 1),

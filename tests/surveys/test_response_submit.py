@@ -1,5 +1,5 @@
-"""Submitting stores the engine's scores in a fixed number of queries, even when the response
-or its city's result changed since the caller read them."""
+"""Submitting stores the engine's scores within a small query ceiling, even when the response
+changed since the caller read it."""
 
 from __future__ import annotations
 
@@ -7,12 +7,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from operations.demo import demo_values
 from scoring import engine
-from scoring import services as scoring_services
 from scoring.bridge import engine_bank, engine_response
 from scoring.models import CityDimensionResult, CityResult, DimensionScore, ResponseResult
 from surveys import services as surveys_services
-from surveys.demo import demo_values
 from surveys.models import Response, Round
 from surveys.services import (
     ResponseLocked,
@@ -24,7 +23,7 @@ from surveys.structure import AnswerValue
 from tests import factories
 from tests.web import bank_of, option, save_answers, submit_answers
 
-SUBMIT_QUERY_BUDGET = 10
+SUBMIT_QUERY_CEILING = 12  # the pages' ceiling in `make bench`
 
 
 @pytest.fixture
@@ -76,12 +75,14 @@ def _expected_city(bank, scored):
 
 
 def _post_submit(client, round_):
+    """The submit's queries, without the savepoint statements that only a test has (its own
+    transaction turns the submit's transaction into a savepoint)."""
     with CaptureQueriesContext(connection) as queries:
         assert client.post(f"/rounds/{round_.pk}/submit/").status_code == 302
-    return len(queries)
+    return sum(1 for query in queries if "SAVEPOINT" not in query["sql"])
 
 
-def test_submit_takes_the_same_few_queries_for_a_citys_first_and_third_response(
+def test_submit_stays_within_the_query_ceiling_for_a_citys_first_and_third_response(
     client, open_round, officer, colleague, planner, facilitator, bank
 ):
     save_answers(open_round, officer, _values(bank, officer))
@@ -93,8 +94,10 @@ def test_submit_takes_the_same_few_queries_for_a_citys_first_and_third_response(
         submit_answers(open_round, user, _values(bank, user))
     third = _post_submit(client, open_round)
 
-    assert alone == third
-    assert third <= SUBMIT_QUERY_BUDGET
+    # The first also creates the city's result (in a savepoint, in case another submit of the
+    # city creates it at the same moment).
+    assert alone <= SUBMIT_QUERY_CEILING
+    assert third <= SUBMIT_QUERY_CEILING
     assert CityResult.objects.get(round=open_round).responses == 3
 
 
@@ -127,47 +130,6 @@ def test_submit_stores_the_engines_response_and_city_scores(
     ) == sorted(
         (d.dimension, d.score, d.stage, d.coverage, d.dont_know_share, d.answered, d.applicable)
         for d in expected.dimensions
-    )
-
-
-def test_a_city_result_changed_since_it_was_read_is_recombined_from_the_stored_scores(
-    open_round, city, officer, colleague, bank, monkeypatch
-):
-    colleague_values = _values(bank, colleague)
-    submit_answers(open_round, colleague, colleague_values)
-    # As if the colleague's submit had landed between this submit's read and its write.
-    monkeypatch.setattr(scoring_services, "_other_city_scores", lambda bank, response: ([], None))
-
-    officer_values = _values(bank, officer)
-    submit_answers(open_round, officer, officer_values)
-
-    assert _stored_city(open_round, city) == _expected_city(
-        bank,
-        [
-            ("IT and data", _engine_score(bank, colleague, colleague_values)),
-            ("Mobility", _engine_score(bank, officer, officer_values)),
-        ],
-    )
-
-
-def test_a_city_result_removed_since_it_was_read_is_recombined_from_the_stored_scores(
-    open_round, city, officer, colleague, facilitator, bank, monkeypatch
-):
-    colleague_values = _values(bank, colleague)
-    submit_answers(open_round, colleague, colleague_values)
-    read = scoring_services._other_city_scores(
-        bank, response_get_or_create(round=open_round, membership=officer.membership)
-    )
-    assert read[0] == [("IT and data", _engine_score(bank, colleague, colleague_values))]
-    # As if the colleague's response had been reopened between this submit's read and its write.
-    response_reopen(response=Response.objects.get(respondent=colleague), by=facilitator)
-    monkeypatch.setattr(scoring_services, "_other_city_scores", lambda bank, response: read)
-
-    officer_values = _values(bank, officer)
-    submit_answers(open_round, officer, officer_values)
-
-    assert _stored_city(open_round, city) == _expected_city(
-        bank, [("Mobility", _engine_score(bank, officer, officer_values))]
     )
 
 
