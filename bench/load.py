@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import http.client
 import http.cookiejar
 import json
 import os
@@ -88,15 +89,10 @@ def _gunicorn(port: int) -> Iterator[str]:
     )
     try:
         deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/health/", timeout=5) as reply:
-                    if reply.status == 200:
-                        break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("gunicorn did not start") from None
-                time.sleep(0.3)
+        while not _healthy(port):
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("gunicorn did not start")
+            time.sleep(0.3)
         yield base
     finally:
         server.terminate()
@@ -105,6 +101,18 @@ def _gunicorn(port: int) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def _healthy(port: int) -> bool:
+    """Whether the server on ``port`` answers its health check (not yet, while it starts)."""
+    probe = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        probe.request("GET", "/health/")
+        return probe.getresponse().status == 200
+    except (OSError, http.client.HTTPException):
+        return False
+    finally:
+        probe.close()
 
 
 def _login(base: str, username: str, password: str) -> _Session:
