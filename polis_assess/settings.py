@@ -7,7 +7,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
+
+# Lets classes be written with their type parameters (admin.ModelAdmin[City]) at run time too.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -47,7 +51,7 @@ def _env_str(name: str, default: str) -> str:
 
 DEBUG = _env_bool("DJANGO_DEBUG", False)
 
-_DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-3f9a0c1e7b"
+_DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-3f9a0c1e7b"  # noqa: S105  refused unless DEBUG
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
@@ -85,6 +89,7 @@ INSTALLED_APPS = [
     "simple_history",
     "surveys",
     "scoring",
+    "operations",
 ]
 
 MIDDLEWARE = [
@@ -182,9 +187,6 @@ _db["ATOMIC_REQUESTS"] = False
 # One test database per test process, so two test runs on one server never collide.
 _db["TEST"] = {"NAME": f"test_{_db['NAME']}_{os.getpid()}"}
 DATABASES = {"default": _db}
-# The hottest queries are prepared once per connection (polis_assess/prepared.py). Turn off
-# behind a pooler that moves a session's statements between server connections.
-POLIS_PREPARED_STATEMENTS = _env_bool("DJANGO_DB_PREPARED_STATEMENTS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Argon2 would need another native package; PBKDF2 at Django's current iteration count is the
@@ -261,7 +263,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = _env_int("DJANGO_SESSION_COOKIE_AGE", 60 * 60 * 8)
-SESSION_ENGINE = "polis_assess.sessions"  # database sessions that know when they expire
+SESSION_ENGINE = "polis_assess.sessions"  # Django's database sessions, telling the time left
 # Pages warn this long before the session ends and offer to stay signed in (WCAG 2.2.1).
 SESSION_EXPIRY_WARNING_SECONDS = _env_int("POLIS_SESSION_WARNING_SECONDS", 5 * 60)
 SESSION_COOKIE_SECURE = _env_bool("DJANGO_SECURE_COOKIES", not DEBUG)

@@ -1,16 +1,20 @@
-"""Top-level URL map: auth pages, admin, health check and the two apps."""
+"""Top-level URL map: auth pages, admin, health check, keep-alive and the apps' own URLs.
+
+Apps are included by module name, so this project package imports none of them.
+"""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from polis_assess import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("surveys.home_views")),
     path("health/", views.health, name="health"),
-    path("account/my-data.json", views.my_data, name="my_data"),
     path("account/keep-alive/", views.keep_alive, name="keep_alive"),
+    path("account/", include("operations.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -22,6 +26,6 @@ urlpatterns = [
     path("", include("scoring.urls")),
 ]
 
-admin.site.site_header = "POLIS Assess administration"
-admin.site.site_title = "POLIS Assess admin"
-admin.site.index_title = "Question banks, cities and rounds"
+admin.site.site_header = _("POLIS Assess administration")
+admin.site.site_title = _("POLIS Assess admin")
+admin.site.index_title = _("Question banks, cities and rounds")

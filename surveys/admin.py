@@ -251,6 +251,3 @@ class ResponseAdmin(admin.ModelAdmin):
         "reopened_by",
     ]
     inlines = [AnswerInline, AnswerChangeInline]
-
-
-from surveys import users_admin  # noqa: E402,F401  (registers the user admin with erasure)

@@ -26,6 +26,7 @@ PROJECT_PATHS = [
     "polis_assess",
     "surveys",
     "scoring",
+    "operations",
     "templates",
     "tests",
     "fixtures",

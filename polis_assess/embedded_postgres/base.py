@@ -36,7 +36,7 @@ def ensure_database(server: Any, pgdata: Path, name: str) -> None:
     if name == "postgres" or (str(pgdata), name) in _databases:
         return
     with _lock:
-        found = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{_literal(name)}';")
+        found = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{_literal(name)}';")  # noqa: S608  _literal admits only letters, digits, underscores
         if "(1 row)" not in found:
             server.psql(f'CREATE DATABASE "{_identifier(name)}";')
         _databases.add((str(pgdata), name))

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from surveys.demo import demo_values
+from operations.demo import demo_values
 from surveys.models import Question, Response
 from surveys.services import answers_save
 from surveys.structure import AnswerValue, bank_for

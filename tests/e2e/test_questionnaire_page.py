@@ -8,8 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from operations.demo import demo_values
 from scoring.models import ResponseResult
-from surveys.demo import demo_values
 from surveys.models import Question, Response
 from surveys.services import answers_save
 from surveys.structure import bank_for, progress_for

@@ -9,8 +9,8 @@ from statistics import median
 import pytest
 from django.urls import reverse
 
+from operations.demo import demo_values
 from scoring.models import CityDimensionResult
-from surveys.demo import demo_values
 from tests import factories
 from tests.web import bank_of, find_all, html, submit_answers, text
 

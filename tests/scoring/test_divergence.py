@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from operations.demo import demo_values
 from scoring.divergence import divergence_for
-from surveys.demo import demo_values
 from surveys.models import Option
 from surveys.structure import AnswerValue
 from tests import factories

@@ -14,10 +14,10 @@ from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from operations.demo import demo_values
 from scoring import exports
 from scoring.exports import answer_rows, neutralise
 from scoring.models import CityDimensionResult, DimensionScore
-from surveys.demo import demo_values
 from surveys.models import Answer, City, Option, Question, Response, Round
 from surveys.structure import AnswerValue
 from tests import factories

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from pypdf.generic import ContentStream
 
+from operations.demo import demo_values
 from scoring.models import CityDimensionResult, CityResult
-from surveys.demo import demo_values
 from surveys.models import Recommendation
 from tests.web import attr, bank_of, find_all, html, submit_answers, text
 

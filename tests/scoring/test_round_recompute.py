@@ -7,11 +7,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from operations.demo import demo_values
 from scoring import engine
 from scoring.bridge import engine_bank, engine_response
 from scoring.models import CityDimensionResult, CityResult, DimensionScore, ResponseResult
 from scoring.services import round_recompute
-from surveys.demo import demo_values
 from surveys.models import Response
 from surveys.structure import AnswerValue
 from tests import factories

@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from psycopg2 import sql
 
-from polis_assess import pg_clients
-from surveys.demo import demo_values
+from operations import pg_clients
+from operations.demo import demo_values
 from surveys.models import Answer, AnswerChange
 from tests import factories
 from tests.web import bank_of, save_answers, submit_answers

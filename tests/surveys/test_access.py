@@ -14,10 +14,10 @@ from urllib.parse import quote
 import pytest
 from django.urls import reverse
 
+from operations.demo import demo_values
 from scoring import urls as scoring_urls
 from scoring.models import CityResult, ResponseResult
 from surveys import urls as surveys_urls
-from surveys.demo import demo_values
 from surveys.models import Answer, Response
 from surveys.structure import AnswerValue
 from tests import factories

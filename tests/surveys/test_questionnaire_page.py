@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from operations.demo import demo_values
 from scoring.models import ResponseResult
-from surveys.demo import demo_values
 from surveys.models import Answer, Response
 from surveys.structure import AnswerValue
 from tests.web import (

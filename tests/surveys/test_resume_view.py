@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from surveys.demo import demo_values
+from operations.demo import demo_values
 from surveys.models import Round
 from tests.web import FAST_HASHERS, bank_of, save_answers, submit_answers
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from operations.demo import demo_values
 from scoring.models import CityResult, DimensionScore, ResponseResult
-from surveys.demo import demo_values
 from surveys.models import Answer, Response, Round
 from surveys.structure import AnswerValue
 from tests.web import (

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
-from surveys.demo import demo_values
+from operations.demo import demo_values
 from surveys.models import Answer, Question, Response
 from surveys.structure import AnswerValue
 from tests.web import (

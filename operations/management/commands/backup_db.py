@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from polis_assess import pg_clients
+from operations import pg_clients
 
 
 class Command(BaseCommand):

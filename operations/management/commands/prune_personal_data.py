@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from surveys.privacy import personal_data_prune
+from operations.privacy import personal_data_prune
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from surveys.demo import seed_answers, seed_people, seed_rounds, seed_synthetic
+from operations.demo import seed_answers, seed_people, seed_rounds, seed_synthetic
 from surveys.models import Round
 
 

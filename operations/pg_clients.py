@@ -1,4 +1,4 @@
-"""PostgreSQL's client programs (pg_dump, pg_restore) run against the configured database."""
+"""PostgreSQL's client programs (pg_dump, pg_restore, createdb, ...) run against the app database."""
 
 from __future__ import annotations
 
@@ -9,13 +9,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import psycopg2
 from django.db import connections
-from psycopg2 import sql
 from psycopg2.extensions import make_dsn
 
 # Connection parameters that are Python-side only and mean nothing to libpq.
 _NOT_LIBPQ = {"cursor_factory", "client_encoding", "password"}
+# createdb and dropdb name the database they create or drop on their command line, and take the
+# database they connect to (and a connection string for it) through this option instead.
+_CONNECTION_OPTION = {"createdb": "--maintenance-db", "dropdb": "--maintenance-db"}
+# The database every PostgreSQL server has, for commands that act on another one.
+MAINTENANCE_DATABASE = "postgres"
 
 
 def program(name: str) -> Path:
@@ -50,9 +53,11 @@ def dsn_for(params: dict[str, Any], *, dbname: str | None = None) -> Iterator[st
 
 def run(name: str, *args: str, params: dict[str, Any], dbname: str | None = None) -> str:
     """Run a client program against the database; its stdout, or CalledProcessError."""
+    option = _CONNECTION_OPTION.get(name, "--dbname")
     with dsn_for(params, dbname=dbname) as dsn:
-        completed = subprocess.run(
-            [str(program(name)), *args, f"--dbname={dsn}"],
+        # A fixed program from pgserver's folder and arguments as a list: no shell is involved.
+        completed = subprocess.run(  # noqa: S603  program() is pgserver's, never user input
+            [str(program(name)), *args, f"{option}={dsn}"],
             capture_output=True,
             text=True,
             check=True,
@@ -60,33 +65,30 @@ def run(name: str, *args: str, params: dict[str, Any], dbname: str | None = None
     return completed.stdout
 
 
+def database_names(params: dict[str, Any]) -> set[str]:
+    """The names of the databases on the server of ``params``."""
+    # Records end in a zero byte: a database's access privileges may span several lines.
+    listing = run(
+        "psql",
+        "--list",
+        "--tuples-only",
+        "--no-align",
+        "--field-separator=\t",
+        "--record-separator-zero",
+        params=params,
+        dbname=MAINTENANCE_DATABASE,
+    )
+    return {record.split("\t", 1)[0] for record in listing.split("\0") if record.strip()}
+
+
 def database_create(params: dict[str, Any], name: str) -> bool:
     """Create the database on the same server if it does not exist; True if it was created."""
-    connection = psycopg2.connect(**{**_libpq(params), "dbname": "postgres"})
-    try:
-        connection.autocommit = True
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-            if cursor.fetchone() is not None:
-                return False
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-            return True
-    finally:
-        connection.close()
+    if name in database_names(params):
+        return False
+    run("createdb", name, params=params, dbname=MAINTENANCE_DATABASE)
+    return True
 
 
 def database_drop(params: dict[str, Any], name: str) -> None:
-    """Drop a database on the same server, closing its sessions first."""
-    connection = psycopg2.connect(**{**_libpq(params), "dbname": "postgres"})
-    try:
-        connection.autocommit = True
-        with connection.cursor() as cursor:
-            cursor.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
-    finally:
-        connection.close()
-
-
-def _libpq(params: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in params.items() if k not in {"cursor_factory", "client_encoding"}}
+    """Drop a database on the same server if it exists, ending its sessions first."""
+    run("dropdb", "--if-exists", "--force", name, params=params, dbname=MAINTENANCE_DATABASE)

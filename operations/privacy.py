@@ -14,7 +14,17 @@ from django.db.models import Q
 from django.utils import timezone
 
 from surveys.answers import answers_by_response
-from surveys.models import AnswerChange, Membership, Response
+from surveys.models import (
+    AnswerChange,
+    Dimension,
+    Membership,
+    Option,
+    Question,
+    Questionnaire,
+    Recommendation,
+    Response,
+    Stage,
+)
 
 
 def personal_data_export(user: User) -> dict[str, Any]:
@@ -93,8 +103,6 @@ def user_erase(*, user: User) -> None:
 
 
 def _history_models() -> list[Any]:
-    from surveys.models import Dimension, Option, Question, Questionnaire, Recommendation, Stage
-
     return [
         m.history.model for m in (Questionnaire, Stage, Dimension, Question, Option, Recommendation)
     ]

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from polis_assess import pg_clients
+from operations import pg_clients
 
 
 class Command(BaseCommand):

@@ -65,7 +65,7 @@ def _user(username: str, password: str, **fields: Any) -> AbstractUser:
     if created:
         user.set_password(password)
         user.save(update_fields=["password"])
-    return user  # type: ignore[return-value]
+    return user
 
 
 def seed_people(cities_file: Path, password: str) -> list[DemoAccount]:
@@ -272,10 +272,11 @@ def demo_values(
     bank: Bank, city_slug: str, department: str, salt: str | int, uplift: float = 0.0
 ) -> dict[int, AnswerValue]:
     """Plausible answers for one officer: the city's level, a department lean, some noise."""
-    rng = random.Random(f"{city_slug}|{department}|{salt}")
+    rng = random.Random(f"{city_slug}|{department}|{salt}")  # noqa: S311  seeded on purpose, no secret
     # The city-level draws do not depend on the round, so a follow-up round differs by uplift.
-    city_rng = random.Random(f"{city_slug}|{bank.questionnaire.key}")
-    base = uplift + CITY_BASE_LEVEL.get(city_slug, 0.5 + 3 * random.Random(city_slug).random())
+    city_rng = random.Random(f"{city_slug}|{bank.questionnaire.key}")  # noqa: S311  seeded on purpose
+    unknown_city_level = 0.5 + 3 * random.Random(city_slug).random()  # noqa: S311  seeded on purpose
+    base = uplift + CITY_BASE_LEVEL.get(city_slug, unknown_city_level)
     # One dimension per city where departments see things very differently: the silo the
     # study is about, so the results always have a disagreement to show.
     silo_section = city_rng.randrange(len(bank.sections))

@@ -1,0 +1,9 @@
+"""App configuration for operations: running the service, not the questionnaire."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OperationsConfig(AppConfig):
+    name = "operations"
+    verbose_name = _("Operations")
