@@ -4,7 +4,7 @@ The figures are written as the dicts plotly.js reads rather than built with plot
 `graph_objects`: validating every property of a 200-trace radar took longer than the rest of
 the dashboard. Each figure carries the same default template that `graph_objects` adds, so
 plotly.js draws exactly what it drew before; tests check that plotly accepts each figure
-unchanged.
+unchanged. Templates embed them with `json_script`, which static/js/charts.js reads by id.
 """
 
 from __future__ import annotations
@@ -15,11 +15,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-import orjson
 import plotly.graph_objects as go
-from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
 
 from scoring.results import DimensionRow
 
@@ -50,31 +46,6 @@ def _figure(data: list[dict[str, Any]], **layout: object) -> Figure:
             "template": _template(),
         },
     }
-
-
-def figure_script(figure: Figure, element_id: str) -> SafeString:
-    """The figure in a `<script type="application/json">`, as Django's `json_script` writes it
-    (the same escaping of `<`, `>` and `&`), serialised with orjson: the standard library took
-    1.5 ms over the dashboard's 200 kB of figures, orjson a tenth of that. `json_script`'s
-    `str.translate` escaping took 8 ms there; three `str.replace` calls take a few hundred µs."""
-    text = (
-        orjson.dumps(figure, default=_json_default)
-        .decode()
-        .replace("<", "\\u003C")
-        .replace(">", "\\u003E")
-        .replace("&", "\\u0026")
-    )
-    return format_html(
-        '<script id="{}" type="application/json">{}</script>', element_id, mark_safe(text)
-    )
-
-
-_DJANGO_JSON = DjangoJSONEncoder()
-
-
-def _json_default(value: object) -> object:
-    """What orjson does not know itself (lazy translations, decimals), as Django encodes it."""
-    return _DJANGO_JSON.default(value)
 
 
 def _wrapped(title: str, width: int = 18) -> str:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from statistics import median
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from django.db import connection
+from django.db.models import F, FilteredRelation, Q
 from django.http import QueryDict
+from django.utils.translation import gettext as _
 
-from polis_assess.prepared import Prepared
 from scoring.change import RoundChange, median_change
-from surveys.models import Round, Stage
+from scoring.models import CityDimensionResult
+from scoring.results import city_medians, stage_at
+from surveys.models import City, Round, Stage
 from surveys.structure import Bank, SectionView, bank_for
 
 SORT_KEYS = ("name", "overall")
@@ -41,18 +42,26 @@ class Filters:
         errors = []
         overlay = tuple(slug for slug in query.getlist("city") if slug in cities)
         if len(overlay) != len(query.getlist("city")):
-            errors.append("Unknown cities were left out of the radar.")
+            errors.append(_("Unknown cities were left out of the radar."))
         country = query.get("country", "")
         if country and country not in countries:
-            errors.append(f"Unknown country {country[:20]!r}; showing all countries.")
+            errors.append(
+                _("Unknown country %(country)s; showing all countries.")
+                % {"country": repr(country[:20])}
+            )
             country = ""
         dimension = query.get("dimension", "")
         if dimension and dimension not in dimensions:
-            errors.append(f"Unknown dimension {dimension[:40]!r}; showing all dimensions.")
+            errors.append(
+                _("Unknown dimension %(dimension)s; showing all dimensions.")
+                % {"dimension": repr(dimension[:40])}
+            )
             dimension = ""
         sort = query.get("sort", "name")
         if sort not in SORT_KEYS and sort not in dimensions:
-            errors.append(f"Unknown sort order {sort[:40]!r}; sorted by name.")
+            errors.append(
+                _("Unknown sort order %(sort)s; sorted by name.") % {"sort": repr(sort[:40])}
+            )
             sort = "name"
         return cls(
             country=country, dimension=dimension, sort=sort, overlay=overlay, errors=tuple(errors)
@@ -60,7 +69,7 @@ class Filters:
 
 
 class Cell(NamedTuple):
-    """One city's stored score in one dimension (a tuple: the dashboard builds 1,600 of them)."""
+    """One city's stored score in one dimension (a tuple: the dashboard holds 1,600 of them)."""
 
     score: float | None
     stage: Stage | None
@@ -70,18 +79,9 @@ class Cell(NamedTuple):
 NO_SCORE = Cell(score=None, stage=None, silo=False)
 
 
-class CityRef(NamedTuple):
-    """What the dashboard shows of a city (a tuple, not a model: it lists every city)."""
-
-    pk: int
-    name: str
-    country: str
-    slug: str
-
-
 @dataclass(frozen=True)
 class CityRow:
-    city: CityRef
+    city: City
     has_result: bool
     overall_score: float | None
     overall_stage: Stage | None
@@ -96,10 +96,10 @@ class Dashboard:
     sections: list[SectionView]
     rows: list[CityRow]
     countries: list[str]
-    medians: list[float | None] = field(default_factory=list)
+    medians: list[float | None]  # of the cities shown, per dimension shown
     # The median city's change since the previous round of the questionnaire, if there is one
     # (every city's change has a page of its own).
-    change: RoundChange | None = None
+    change: RoundChange | None
 
     @property
     def stage_distribution(self) -> list[tuple[Stage, int]]:
@@ -115,12 +115,8 @@ class Dashboard:
         return chosen
 
     @property
-    def all_cities(self) -> list[CityRef]:
+    def all_cities(self) -> list[City]:
         return [row.city for row in self.rows]
-
-    @property
-    def without_result(self) -> list[CityRow]:
-        return [row for row in self.rows if not row.has_result]
 
     def heatmap_data(self) -> dict[str, Any]:
         return {
@@ -134,128 +130,67 @@ class Dashboard:
         }
 
 
-@dataclass(frozen=True)
-class _StoredResult:
-    overall_score: float | None
-    overall_stage: int | None
+def _stored_cells(round: Round, stages: Mapping[int, Stage]) -> dict[tuple[int, int], Cell]:
+    """Every city's stored score, stage and silo flag per dimension, by (city, dimension) id.
 
-
-_CITIES_SQL = Prepared.of(
-    "polis_dashboard_cities",
+    Only columns of the covering unique index on (city result, dimension) are read, so
+    PostgreSQL need not visit the table, whose rows are wide with the departments' spread.
     """
-SELECT city.id, city.name, city.country, city.slug, result.id, result.overall_score,
-    result.overall_stage
-FROM surveys_round_cities AS taking_part
-JOIN surveys_city AS city ON city.id = taking_part.city_id
-LEFT JOIN scoring_cityresult AS result
-    ON result.city_id = city.id AND result.round_id = taking_part.round_id
-WHERE taking_part.round_id = %s
-ORDER BY city.name
-""",
-)
-
-
-def _cities_with_results(round: Round) -> list[tuple[CityRef, _StoredResult | None]]:
-    """The round's cities by name, each with its stored overall result if it has one (one query)."""
-    with connection.cursor() as cursor:
-        _CITIES_SQL.execute(cursor, [round.pk])
-        rows = cursor.fetchall()
-    return [
-        (
-            CityRef(pk, name, country, slug),
-            None if result_pk is None else _StoredResult(score, stage),
-        )
-        for pk, name, country, slug, result_pk, score, stage in rows
-    ]
-
-
-# Written out: the dashboard reads some 1,600 rows here (200 cities, 8 dimensions), and the
-# ORM's row iteration took longer than the query. The columns read are all in the covering
-# unique index on (city result, dimension), so PostgreSQL need not visit the table, whose rows
-# are wide with the departments' spread.
-_CELLS_SQL = Prepared.of(
-    "polis_dashboard_cells",
-    """
-SELECT result.city_id, cell.dimension_id, cell.score, cell.stage, cell.silo
-FROM scoring_citydimensionresult AS cell
-JOIN scoring_cityresult AS result ON result.id = cell.city_result_id
-WHERE result.round_id = %s
-""",
-)
-
-
-def _stored_cells(round: Round) -> dict[tuple[int, int], tuple[float | None, int | None, bool]]:
-    """Every city's stored score, stage and silo flag per dimension, by (city, dimension) id."""
-    with connection.cursor() as cursor:
-        _CELLS_SQL.execute(cursor, [round.pk])
-        return {(city, dimension): rest for city, dimension, *rest in cursor.fetchall()}
-
-
-def _medians(
-    cells: Mapping[tuple[int, int], tuple[float | None, int | None, bool]], bank: Bank
-) -> dict[int, float | None]:
-    """The median of every city's score per dimension of the bank (unfiltered), by id."""
-    scores: dict[int, list[float]] = {section.dimension.pk: [] for section in bank.sections}
-    for (_city, dimension), (score, _stage, _silo) in cells.items():
-        if score is not None and dimension in scores:
-            scores[dimension].append(score)
-    return {dimension: median(found) if found else None for dimension, found in scores.items()}
+    rows = CityDimensionResult.objects.filter(city_result__round=round).values_list(
+        "city_result__city_id", "dimension_id", "score", "stage", "silo"
+    )
+    return {
+        (city, dimension): Cell(score, stage_at(stages, stage), silo)
+        for city, dimension, score, stage, silo in rows
+    }
 
 
 def dashboard_for(round: Round, query: QueryDict) -> Dashboard:
     """Everything the dashboard shows, in a fixed number of queries whatever the city count."""
     bank = bank_for(round.questionnaire)
     stages = {stage.level: stage for stage in bank.stages}
-    all_cities = _cities_with_results(round)
+    # Each city with its stored overall result in this round, if it has one, in one query.
+    all_cities = list(
+        round.cities.annotate(result=FilteredRelation("results", condition=Q(results__round=round)))
+        .annotate(
+            result_id=F("result__id"),
+            overall_score=F("result__overall_score"),
+            overall_stage=F("result__overall_stage"),
+        )
+        .order_by("name")
+    )
     filters = Filters.from_query(
         query,
-        countries={city.country for city, _ in all_cities},
+        countries={city.country for city in all_cities},
         dimensions={s.dimension.code for s in bank.sections},
-        cities={city.slug for city, _ in all_cities},
+        cities={city.slug for city in all_cities},
     )
-    cities = [
-        item for item in all_cities if not filters.country or item[0].country == filters.country
-    ]
+    cities = [city for city in all_cities if not filters.country or city.country == filters.country]
     sections = [
         s for s in bank.sections if not filters.dimension or s.dimension.code == filters.dimension
     ]
-    dimension_ids = [s.dimension.pk for s in sections]
-    stored = _stored_cells(round)
-    rows = []
-    for city, result in cities:
-        cells = []
-        for dimension_id in dimension_ids:
-            found = stored.get((city.pk, dimension_id))
-            if found is None:
-                cells.append(NO_SCORE)
-            else:
-                score, stage, silo = found
-                cells.append(Cell(score, stages.get(stage) if stage else None, silo))
-        rows.append(
-            CityRow(
-                city=city,
-                has_result=result is not None,
-                overall_score=result.overall_score if result else None,
-                overall_stage=stages.get(result.overall_stage)
-                if result and result.overall_stage
-                else None,
-                cells=cells,
-            )
+    cells = _stored_cells(round, stages)
+    rows = [
+        CityRow(
+            city=city,
+            has_result=city.result_id is not None,
+            overall_score=city.overall_score,
+            overall_stage=stage_at(stages, city.overall_stage),
+            cells=[cells.get((city.pk, s.dimension.pk), NO_SCORE) for s in sections],
         )
-    rows = _sorted(rows, filters.sort, [s.dimension.code for s in sections])
-    medians = []
-    for index in range(len(sections)):
-        scores = [score for row in rows if (score := row.cells[index].score) is not None]
-        medians.append(median(scores) if scores else None)
+        for city in cities
+    ]
+    every_city = city_medians(round)
+    shown = city_medians(round, [city.pk for city in cities]) if filters.country else every_city
     return Dashboard(
         round=round,
         bank=bank,
         filters=filters,
         sections=sections,
-        rows=rows,
-        countries=sorted({city.country for city, _ in all_cities}),
-        medians=medians,
-        change=median_change(round, _medians(stored, bank)),
+        rows=_sorted(rows, filters.sort, [s.dimension.code for s in sections]),
+        countries=sorted({city.country for city in all_cities}),
+        medians=[shown.get(s.dimension.pk) for s in sections],
+        change=median_change(round, every_city),
     )
 
 

@@ -5,13 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from scoring import tables
 from scoring.exports import EXPORTS, csv_export, xlsx_file
 from scoring.selectors import round_for_facilitator
 from scoring.tracker import tracker_for
@@ -29,11 +27,8 @@ def tracker(request: HttpRequest, round_id: int) -> HttpResponse:
         "in_progress": board.count("in progress"),
         "not_started": board.count("not started"),
     }
-    rows = tables.tracker_rows(board, csrf_token=get_token(request), next_path=request.path)
     return render(
-        request,
-        "scoring/tracker.html",
-        {"round": round_, "tracker": board, "counts": counts, "tracker_rows": rows},
+        request, "scoring/tracker.html", {"round": round_, "tracker": board, "counts": counts}
     )
 
 

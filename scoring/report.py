@@ -65,9 +65,10 @@ def report_pdf(request: HttpRequest, context: dict[str, object]) -> bytes:
     from weasyprint import HTML  # heavy import, only when a PDF is asked for
 
     html = render_to_string("scoring/report.html", {**context, "for_pdf": True}, request=request)
-    return HTML(
+    pdf: bytes = HTML(
         string=html, base_url=request.build_absolute_uri("/"), url_fetcher=_local_only
     ).write_pdf()
+    return pdf
 
 
 def _local_only(url: str, timeout: int = 10, ssl_context: object = None) -> dict[str, object]:

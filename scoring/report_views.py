@@ -11,10 +11,10 @@ from django.views.decorators.http import require_safe
 from scoring.report import report_pdf, score_bars
 from scoring.results import city_report
 from scoring.selectors import round_and_city_for
+from surveys.models import City, Round
 
 
-def _context(request: HttpRequest, round_id: int, city_slug: str) -> dict[str, object]:
-    round_, city = round_and_city_for(request.user, round_id, city_slug)
+def _context(round_: Round, city: City) -> dict[str, object]:
     report = city_report(round_, city)
     return {
         "round": round_,
@@ -27,13 +27,16 @@ def _context(request: HttpRequest, round_id: int, city_slug: str) -> dict[str, o
 
 @require_safe
 def city_report_page(request: HttpRequest, round_id: int, city_slug: str) -> HttpResponse:
-    return render(request, "scoring/report.html", _context(request, round_id, city_slug))
+    round_, city = round_and_city_for(request.user, round_id, city_slug)
+    return render(request, "scoring/report.html", _context(round_, city))
 
 
 @require_safe
 def city_report_download(request: HttpRequest, round_id: int, city_slug: str) -> HttpResponse:
-    context = _context(request, round_id, city_slug)
-    response = HttpResponse(report_pdf(request, context), content_type="application/pdf")
-    filename = f"polis-assess-{slugify(context['city'].name)}-{slugify(context['round'].title)}.pdf"  # type: ignore[attr-defined]
+    round_, city = round_and_city_for(request.user, round_id, city_slug)
+    response = HttpResponse(
+        report_pdf(request, _context(round_, city)), content_type="application/pdf"
+    )
+    filename = f"polis-assess-{slugify(city.name)}-{slugify(round_.title)}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

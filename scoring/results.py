@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Aggregate, FloatField, OuterRef, Subquery
+from django.db.models import Aggregate, FloatField
 
 from scoring import engine
 from scoring.bridge import engine_bank
 from scoring.models import CityDimensionResult, CityResult
-from surveys.models import City, Round, Stage
+from surveys.models import City, Dimension, Round, Stage
 from surveys.structure import Bank, bank_for
 
 
 class Median(Aggregate):
-    """PostgreSQL's exact median of a column."""
+    """PostgreSQL's exact median of a column: halfway between the two middle values of an even
+    count, as `statistics.median` takes it. The one median of cities everywhere."""
 
     function = "percentile_cont"
     template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
@@ -35,6 +37,56 @@ class DimensionRow:
     dont_know_share: float
     departments: list[dict[str, Any]]
     cross_city_median: float | None
+
+    @classmethod
+    def of(
+        cls,
+        dimension: Dimension,
+        stored: CityDimensionResult | None,
+        stages: Mapping[int, Stage],
+        cross_city_median: float | None,
+    ) -> DimensionRow:
+        """A dimension's row from the city's stored result in it, if it has one."""
+        if stored is None:
+            return cls(
+                code=dimension.code,
+                title=dimension.title,
+                score=None,
+                median=None,
+                stage=None,
+                spread=None,
+                silo=False,
+                coverage=0.0,
+                dont_know_share=0.0,
+                departments=[],
+                cross_city_median=cross_city_median,
+            )
+        return cls(
+            code=dimension.code,
+            title=dimension.title,
+            score=stored.score,
+            median=stored.median,
+            stage=stage_at(stages, stored.stage),
+            spread=stored.spread,
+            silo=stored.silo,
+            coverage=stored.coverage,
+            dont_know_share=stored.dont_know_share,
+            departments=stored.departments,
+            cross_city_median=cross_city_median,
+        )
+
+    @property
+    def engine_score(self) -> engine.DimensionScore:
+        """The row as the engine's next steps read it (answer counts play no part there)."""
+        return engine.DimensionScore(
+            dimension=self.code,
+            score=self.score,
+            stage=self.stage.level if self.stage else None,
+            coverage=self.coverage,
+            dont_know_share=self.dont_know_share,
+            answered=0,
+            applicable=0,
+        )
 
 
 @dataclass(frozen=True)
@@ -112,97 +164,64 @@ def _rounded(value: float | None, digits: int = 1) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def cross_city_medians(round: Round) -> dict[int, float | None]:
-    """Median city score per dimension across all cities of the round (one query)."""
-    rows = (
-        CityDimensionResult.objects.filter(city_result__round=round, score__isnull=False)
-        .values("dimension_id")
+def city_medians(round: Round, city_ids: Collection[int] | None = None) -> dict[int, float | None]:
+    """The median city's score per dimension in the round, by dimension id (one query): of
+    every city, or of those in ``city_ids``. Dimensions no city has a score in are left out."""
+    rows = CityDimensionResult.objects.filter(city_result__round=round, score__isnull=False)
+    if city_ids is not None:
+        rows = rows.filter(city_result__city_id__in=city_ids)
+    return dict(
+        rows.values("dimension_id")
         .annotate(median=Median("score"))
-    )
-    return {row["dimension_id"]: row["median"] for row in rows}
-
-
-def _median_of_all_cities(round: Round) -> Subquery:
-    """For a dimension row: the median score of that dimension across the round's cities."""
-    return Subquery(
-        CityDimensionResult.objects.filter(
-            city_result__round=round, dimension=OuterRef("dimension"), score__isnull=False
-        )
-        .values("dimension")
-        .annotate(median=Median("score"))
-        .values("median")
+        .values_list("dimension_id", "median")
     )
 
 
-def _stored(
-    round: Round, city: City, medians: dict[int, float | None] | None
-) -> tuple[CityResult | None, dict[int, CityDimensionResult], dict[int, float | None]]:
-    """The city's stored result, its rows by dimension id, and the cross-city medians.
+def stage_at(stages: Mapping[int, Stage], level: int | None) -> Stage | None:
+    """The bank's stage of a stored level; None where nothing was scored."""
+    return None if level is None else stages.get(level)
 
-    One query reads all three (the medians as a subquery, unless the caller has them): a stored
-    result has a row for every dimension of the bank, so its rows bring the result along.
-    """
-    rows = CityDimensionResult.objects.filter(
-        city_result__round=round, city_result__city=city
-    ).select_related("city_result")
-    stored: dict[int, CityDimensionResult]
-    if medians is None:
-        annotated = list(rows.annotate(cross_city_median=_median_of_all_cities(round)))
-        medians = {row.dimension_id: row.cross_city_median for row in annotated}
-        stored = {row.dimension_id: row for row in annotated}
-    else:
-        stored = {row.dimension_id: row for row in rows}
-    if stored:
-        return next(iter(stored.values())).city_result, stored, medians
+
+def _stored(round: Round, city: City) -> tuple[CityResult | None, dict[int, CityDimensionResult]]:
+    """The city's stored result and its rows by dimension id, in one query: a stored result has
+    a row for every dimension of the bank, so its rows bring the result along."""
+    rows = {
+        row.dimension_id: row
+        for row in CityDimensionResult.objects.filter(
+            city_result__round=round, city_result__city=city
+        ).select_related("city_result")
+    }
+    if rows:
+        return next(iter(rows.values())).city_result, rows
     # No rows: no result, or (with a bank without dimensions) a result on its own.
-    return CityResult.objects.filter(round=round, city=city).first(), {}, medians
+    return CityResult.objects.filter(round=round, city=city).first(), {}
 
 
 def city_report(
-    round: Round, city: City, medians: dict[int, float | None] | None = None
+    round: Round, city: City, medians: Mapping[int, float | None] | None = None
 ) -> CityReport:
+    """The city's stored results in the round, against ``medians`` (`city_medians` of the round,
+    read here unless the caller has them)."""
     bank = bank_for(round.questionnaire)
     stages = {stage.level: stage for stage in bank.stages}
-    result, stored, medians = _stored(round, city, medians)
-    rows = []
-    for section in bank.sections:
-        row = stored.get(section.dimension.pk)
-        rows.append(
-            DimensionRow(
-                code=section.dimension.code,
-                title=section.dimension.title,
-                score=row.score if row else None,
-                median=row.median if row else None,
-                stage=stages.get(row.stage) if row and row.stage else None,
-                spread=row.spread if row else None,
-                silo=row.silo if row else False,
-                coverage=row.coverage if row else 0.0,
-                dont_know_share=row.dont_know_share if row else 0.0,
-                departments=row.departments if row else [],
-                cross_city_median=medians.get(section.dimension.pk),
-            )
+    result, stored = _stored(round, city)
+    if medians is None:
+        medians = city_medians(round)
+    rows = [
+        DimensionRow.of(
+            section.dimension,
+            stored.get(section.dimension.pk),
+            stages,
+            medians.get(section.dimension.pk),
         )
-    steps = engine.next_steps(
-        engine_bank(bank),
-        [
-            engine.DimensionScore(
-                dimension=row.code,
-                score=row.score,
-                stage=row.stage.level if row.stage else None,
-                coverage=row.coverage,
-                dont_know_share=row.dont_know_share,
-                answered=0,
-                applicable=0,
-            )
-            for row in rows
-        ],
-    )
+        for section in bank.sections
+    ]
     return CityReport(
         round=round,
         city=city,
         bank=bank,
         result=result,
-        overall_stage=stages.get(result.overall_stage) if result and result.overall_stage else None,
+        overall_stage=stage_at(stages, result.overall_stage) if result else None,
         dimensions=rows,
-        next_steps=steps,
+        next_steps=engine.next_steps(engine_bank(bank), [row.engine_score for row in rows]),
     )

@@ -6,11 +6,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from scoring import charts, tables
+from scoring import charts
 from scoring.change import round_change
 from scoring.dashboard import dashboard_for
 from scoring.divergence import divergence_for
-from scoring.results import city_report, cross_city_medians
+from scoring.results import city_medians, city_report
 from scoring.selectors import round_and_city_for, round_for_facilitator, round_for_results
 
 
@@ -21,8 +21,10 @@ def city_results(request: HttpRequest, round_id: int, city_slug: str) -> HttpRes
     context = {"report": report, "round": round_, "city": city}
     if report.has_result:
         context["divergence"] = divergence_for(round_, city)
-        context["radar_json"] = charts.radar(report.dimensions, city.name)
-        context["departments_json"] = charts.department_dots(report.dimensions, report.departments)
+        context["radar_figure"] = charts.radar(report.dimensions, city.name)
+        context["departments_figure"] = charts.department_dots(
+            report.dimensions, report.departments
+        )
     return render(request, "scoring/city_results.html", context)
 
 
@@ -35,7 +37,7 @@ def city_results_json(request: HttpRequest, round_id: int, city_slug: str) -> Js
 @require_safe
 def round_results_json(request: HttpRequest, round_id: int) -> JsonResponse:
     round_, cities = round_for_results(request.user, round_id)
-    medians = cross_city_medians(round_)
+    medians = city_medians(round_)
     return JsonResponse(
         {
             "round": {"id": round_.pk, "title": round_.title, "demo_data": round_.is_demo},
@@ -51,20 +53,16 @@ def dashboard(request: HttpRequest, round_id: int) -> HttpResponse:
     board = dashboard_for(round_, request.GET)
     selected = board.overlay_rows
     distribution = board.stage_distribution
-    change = board.change
     context = {
         "round": round_,
         "board": board,
-        "city_rows": tables.dashboard_rows(board),
-        "overlay_checkboxes": tables.overlay_checkboxes(board),
-        "heatmap_json": charts.stage_heatmap(board.heatmap_data()),
-        "distribution_json": charts.stage_distribution(
+        "heatmap_figure": charts.stage_heatmap(board.heatmap_data()),
+        "distribution_figure": charts.stage_distribution(
             [f"{s.level}. {s.name}" for s, _ in distribution],
             [count for _, count in distribution],
         ),
-        "change": change,
-        "change_rows": tables.change_rows(change) if change else "",
-        "overlay_json": charts.radar_overlay(
+        "change": board.change,
+        "overlay_figure": charts.radar_overlay(
             [s.dimension.title for s in board.sections],
             [(row.city.name, [cell.score for cell in row.cells]) for row in selected],
             board.medians,
@@ -77,10 +75,5 @@ def dashboard(request: HttpRequest, round_id: int) -> HttpResponse:
 def round_change_page(request: HttpRequest, round_id: int) -> HttpResponse:
     """Every city's scores against the previous round of the questionnaire, per dimension."""
     round_ = round_for_facilitator(request.user, round_id)
-    change = round_change(round_)
-    context = {
-        "round": round_,
-        "change": change,
-        "change_rows": tables.change_rows(change) if change else "",
-    }
+    context = {"round": round_, "change": round_change(round_)}
     return render(request, "scoring/round_change.html", context)

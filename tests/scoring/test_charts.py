@@ -6,8 +6,6 @@ import json
 
 import plotly.graph_objects as go
 import pytest
-from django.utils.html import json_script
-from django.utils.translation import gettext_lazy
 
 from scoring import charts
 from scoring.results import DimensionRow
@@ -101,21 +99,3 @@ def test_department_dots_give_each_department_its_score_per_dimension():
         ("IT", [53.0, None, None]),
         ("Mobility", [70.0, 40.0, None]),
     ]
-
-
-def test_figure_script_holds_the_figure_as_json_that_cannot_end_the_script_element():
-    hostile = "Rotterdam </script><script>alert('x') & more — Liège"
-    figure = charts.radar(ROWS, hostile)
-    figure["layout"]["title"] = {"text": gettext_lazy("Overall")}  # a lazy text, as views pass
-
-    script = str(charts.figure_script(figure, "radar-figure"))
-
-    opening = '<script id="radar-figure" type="application/json">'
-    assert script.startswith(opening)
-    assert script.endswith("</script>")
-    payload = script.removeprefix(opening).removesuffix("</script>")
-    assert not {"<", ">", "&"} & set(payload)  # escaped as json_script escapes them
-    assert json.loads(payload) == json.loads(
-        str(json_script(figure, "x")).split(">", 1)[1].rsplit("<", 1)[0]
-    )
-    assert json.loads(payload)["data"][1]["name"] == hostile

@@ -1,50 +1,24 @@
-"""The long tables built in Python escape every text, and write dates as the `date` filter does."""
+"""The facilitators' long tables and figures, as rendered: escaped texts, links, silo marks and
+the reopen form."""
 
 from __future__ import annotations
 
 import datetime
-from zoneinfo import ZoneInfo
+import json
+import re
 
 import pytest
 from django.urls import reverse
-from django.utils import dateformat, timezone, translation
+from django.utils import dateformat, timezone
 
-from scoring.tables import moments
-from surveys.demo import demo_values
+from operations.demo import demo_values
+from scoring.models import CityDimensionResult
 from surveys.models import Response
 from tests import factories
-from tests.web import bank_of, by_id, find_all, html, submit_answers, text
+from tests.web import attr, bank_of, by_id, find_all, html, submit_answers, text
 
-HOSTILE = "<img src=x onerror=alert(1)> & \"Co\" 'quoted'"
-
-
-# --- Dates ------------------------------------------------------------------------------------
-
-MOMENTS = [
-    datetime.datetime(2021, month, day, hour, minute, tzinfo=datetime.UTC)
-    for month in range(1, 13)
-    for day, hour, minute in ((1, 0, 5), (9, 23, 59), (28, 12, 0))
-] + [
-    # Either side of the change to and from summer time in Brussels.
-    datetime.datetime(2024, 3, 31, 0, 59, tzinfo=datetime.UTC),
-    datetime.datetime(2024, 3, 31, 1, 0, tzinfo=datetime.UTC),
-    datetime.datetime(2024, 10, 27, 0, 59, tzinfo=datetime.UTC),
-    datetime.datetime(2024, 10, 27, 1, 0, tzinfo=datetime.UTC),
-    datetime.datetime(987, 5, 4, 3, 2, tzinfo=datetime.UTC),
-]
-
-
-@pytest.mark.parametrize("language", ["en", "nl", "fr"])
-@pytest.mark.parametrize("zone", ["Europe/Brussels", "UTC", "America/St_Johns"])
-def test_moments_are_written_as_the_date_filter_writes_them(language, zone):
-    with translation.override(language), timezone.override(ZoneInfo(zone)):
-        when = moments()
-        expected = [dateformat.format(timezone.localtime(m), "j M Y H:i") for m in MOMENTS]
-
-        assert [when(m) for m in MOMENTS] == expected
-
-
-# --- Escaping ---------------------------------------------------------------------------------
+HOSTILE = "<img src=x onerror=alert(1)> & \"Co\" 'quoted' </script>"
+FIGURE = re.compile(r'<script id="overlay-figure" type="application/json">(.*?)</script>', re.S)
 
 
 @pytest.fixture
@@ -66,26 +40,80 @@ def hostile_city(open_round):
     return place
 
 
+def _dashboard(client, round_):
+    return client.get(reverse("scoring:dashboard", kwargs={"round_id": round_.pk}))
+
+
+def _tracker(client, round_):
+    return client.get(reverse("scoring:tracker", kwargs={"round_id": round_.pk}))
+
+
 def _raw_markup_absent(page):
     body = page.content.decode()
     return "<img" not in body and "alert(1)>" not in body
 
 
-def test_dashboard_rows_and_radar_choices_escape_the_city_name(
+# --- Dashboard --------------------------------------------------------------------------------
+
+
+def test_dashboard_row_links_the_escaped_city_name_to_its_results(
     facilitator_client, open_round, hostile_city
 ):
-    page = facilitator_client.get(reverse("scoring:dashboard", kwargs={"round_id": open_round.pk}))
+    page = _dashboard(facilitator_client, open_round)
 
-    tree = html(page)
-    row = next(r for r in find_all(by_id(tree, "dashboard-table"), "tr", data_city="hostile"))
+    row = find_all(by_id(html(page), "dashboard-table"), "tr", data_city="hostile")[0]
     link = find_all(row, "a")[0]
     assert text(link) == HOSTILE
-    assert dict(link.attributes)["href"] == reverse(
+    assert attr(link, "href") == reverse(
         "scoring:city_results", kwargs={"round_id": open_round.pk, "city_slug": "hostile"}
     )
-    label = find_all(tree, "label", for_="overlay-hostile")[0]
+    assert _raw_markup_absent(page)
+
+
+def test_radar_choice_labels_escape_the_city_name(facilitator_client, open_round, hostile_city):
+    page = _dashboard(facilitator_client, open_round)
+
+    box = find_all(html(page), "input", id="overlay-hostile")[0]
+    label = find_all(html(page), "label", for_="overlay-hostile")[0]
+    assert (attr(box, "name"), attr(box, "value")) == ("city", "hostile")
     assert text(label) == HOSTILE
     assert _raw_markup_absent(page)
+
+
+def test_figure_json_holds_the_city_name_and_cannot_end_its_script_element(
+    facilitator_client, open_round, hostile_city
+):
+    page = _dashboard(facilitator_client, open_round)
+
+    payload = FIGURE.search(page.content.decode()).group(1)
+    assert not {"<", ">", "&"} & set(payload)
+    assert [trace["name"] for trace in json.loads(payload)["data"]] == [
+        HOSTILE,
+        "Median of all cities",
+    ]
+
+
+def test_a_possible_silo_is_marked_in_its_cell_with_a_text_for_screen_readers(
+    facilitator_client, open_round, hostile_city
+):
+    bank = bank_of(open_round)
+    first = bank.sections[0].dimension
+    stored = CityDimensionResult.objects.get(
+        city_result__round=open_round, city_result__city=hostile_city, dimension=first
+    )
+    CityDimensionResult.objects.filter(pk=stored.pk).update(silo=True)
+
+    page = _dashboard(facilitator_client, open_round)
+
+    row = find_all(by_id(html(page), "dashboard-table"), "tr", data_city="hostile")[0]
+    cells = find_all(row, "td")
+    assert text(cells[2]) == f"{stored.score:.1f} ({stored.stage}) ⚠ possible silo"
+    assert attr(find_all(cells[2], "span")[0], "title") == "possible silo"
+    marked = ["⚠" in text(cell) for cell in cells[2:]]
+    assert marked == [True] + [False] * (len(bank.sections) - 1)
+
+
+# --- Round change -----------------------------------------------------------------------------
 
 
 def test_round_change_rows_escape_the_city_name(facilitator, client, ddg, hostile_city):
@@ -104,14 +132,37 @@ def test_round_change_rows_escape_the_city_name(facilitator, client, ddg, hostil
     assert _raw_markup_absent(page)
 
 
+# --- Tracker ----------------------------------------------------------------------------------
+
+
 def test_tracker_rows_escape_city_department_and_officer(
     facilitator_client, open_round, hostile_city
 ):
-    page = facilitator_client.get(reverse("scoring:tracker", kwargs={"round_id": open_round.pk}))
+    page = _tracker(facilitator_client, open_round)
 
     rows = find_all(by_id(html(page), "tracker-table"), "tr", data_state="submitted")
     assert [text(cell) for cell in find_all(rows[0], "td")][:3] == [HOSTILE, HOSTILE, HOSTILE]
     assert _raw_markup_absent(page)
+
+
+def test_reopen_form_posts_with_a_csrf_token_and_comes_back_to_the_tracker(
+    facilitator_client, open_round, hostile_city
+):
+    response = Response.objects.get(round=open_round, city=hostile_city)
+
+    page = _tracker(facilitator_client, open_round)
+
+    form = find_all(by_id(html(page), "tracker-table"), "form")[0]
+    assert (attr(form, "method"), attr(form, "action")) == (
+        "post",
+        reverse("surveys:reopen", kwargs={"response_id": response.pk}),
+    )
+    fields = {attr(field, "name"): attr(field, "value") for field in find_all(form, "input")}
+    assert fields["next"] == reverse("scoring:tracker", kwargs={"round_id": open_round.pk})
+    assert len(fields["csrfmiddlewaretoken"]) == 64
+    hidden = find_all(form, "span", class_="visually-hidden")[0]
+    assert text(hidden) == f"{HOSTILE} {HOSTILE} {HOSTILE}"
+    assert text(find_all(form, "button")[0]) == f"Reopen {HOSTILE} {HOSTILE} {HOSTILE}"
 
 
 def test_tracker_says_a_dash_for_who_reopened_when_that_account_is_gone(
@@ -123,7 +174,7 @@ def test_tracker_says_a_dash_for_who_reopened_when_that_account_is_gone(
     )
     assert Response.objects.get(respondent=officer).reopened_by is None
 
-    page = facilitator_client.get(reverse("scoring:tracker", kwargs={"round_id": open_round.pk}))
+    page = _tracker(facilitator_client, open_round)
 
     row = find_all(by_id(html(page), "tracker-table"), "tr", data_state="in progress")[0]
     when = dateformat.format(timezone.localtime(reopened_at), "j M Y H:i")
