@@ -7,16 +7,25 @@ MANAGE := DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py
 STAMP := $(VENV)/.installed
 BANKS := fixtures/question_banks/data-driven-government.yaml fixtures/question_banks/insight-driven-mobility.yaml
 
-.PHONY: install run serve migrate seed test check lint fmt migrations-check bench screenshots browser ci
+.PHONY: install lock run migrate seed test check lint fmt migrations-check bench screenshots browser
 
-$(STAMP): pyproject.toml package.json
+# Exact versions from requirements.lock (written by `make lock`), then this project itself.
+$(STAMP): requirements.lock pyproject.toml package.json
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	npm install --no-audit --no-fund --silent
 	touch $(STAMP)
 
-install: $(STAMP)  ## create .venv and install Python and npm packages (skipped when up to date)
+install: $(STAMP)  ## create .venv and install the locked Python packages and npm packages (skipped when up to date)
+
+# Keeps every pinned version that still satisfies pyproject.toml; UPGRADE=1 takes the newest.
+lock:  ## write requirements.lock from pyproject.toml (after changing a dependency; UPGRADE=1 to upgrade all)
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --universal \
+		$(if $(UPGRADE),--upgrade) -o requirements.lock
 
 migrate: install
 	$(MANAGE) migrate --noinput

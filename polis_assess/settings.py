@@ -184,6 +184,8 @@ else:
         "OPTIONS": {"pgdata": str(EMBEDDED_PGDATA)},
     }
 _db["ATOMIC_REQUESTS"] = False
+# Behind a pooler in transaction mode (docs/deploy.md), whose clients change server connections.
+_db["DISABLE_SERVER_SIDE_CURSORS"] = _env_bool("DJANGO_DB_DISABLE_SERVER_SIDE_CURSORS", False)
 # One test database per test process, so two test runs on one server never collide.
 _db["TEST"] = {"NAME": f"test_{_db['NAME']}_{os.getpid()}"}
 DATABASES = {"default": _db}
