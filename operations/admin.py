@@ -16,7 +16,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class PolisUserAdmin(UserAdmin[User]):
+class PolisUserAdmin(UserAdmin):
     """Django's user admin, plus erasing the selected people (never the admin doing it)."""
 
     actions = ["erase_personal_data"]

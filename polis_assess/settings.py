@@ -7,11 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
-
-# Lets classes be written with their type parameters (admin.ModelAdmin[City]) at run time too.
-django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
