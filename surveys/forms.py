@@ -31,13 +31,13 @@ class AnswersForm(forms.Form):
         self,
         *args: Any,
         questions: Sequence[Question],
-        fields: Mapping[str, forms.Field],
         initial_answers: Mapping[int, AnswerValue] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.questions = questions
-        self.fields.update(fields)
+        for question in questions:
+            self.fields.update(_question_fields(question))
         if not self.is_bound and initial_answers:
             for question in questions:
                 if question.pk in initial_answers:
@@ -72,9 +72,7 @@ class SectionForm(AnswersForm):
 
     def __init__(self, *args: Any, section: SectionView, **kwargs: Any) -> None:
         self.section = section
-        super().__init__(
-            *args, questions=section.questions, fields=_section_fields(section), **kwargs
-        )
+        super().__init__(*args, questions=section.questions, **kwargs)
 
 
 class QuestionnaireForm(AnswersForm):
@@ -82,49 +80,33 @@ class QuestionnaireForm(AnswersForm):
 
     def __init__(self, *args: Any, bank: Bank, **kwargs: Any) -> None:
         self.bank = bank
-        fields: dict[str, forms.Field] = {}
-        for section in bank.sections:
-            fields.update(_section_fields(section))
-        super().__init__(*args, questions=tuple(bank.questions()), fields=fields, **kwargs)
+        super().__init__(*args, questions=tuple(bank.questions()), **kwargs)
 
 
-# A section's fields, built once per section of a cached bank and shared by every form of it:
-# building some thirty fields took a quarter of an autosave. Sharing is safe because nothing
-# changes a field after it is built (Django copies fields per form only so that a form may).
-# Keyed by the section object itself, never by equal contents: a draft bank's sections are
-# rebuilt on every read and may differ in their texts.
-_FIELDS_KEPT = 256
-_fields_by_section: dict[int, tuple[SectionView, dict[str, forms.Field]]] = {}
-
-
-def _section_fields(section: SectionView) -> dict[str, forms.Field]:
-    kept = _fields_by_section.get(id(section))
-    if kept is not None and kept[0] is section:
-        return kept[1]
-    fields: dict[str, forms.Field] = {}
-    for question in section.questions:
-        fields[field_name(question)] = _answer_field(question)
-        fields[field_name(question, "comment")] = forms.CharField(
+def _question_fields(question: Question) -> dict[str, forms.Field]:
+    """A question's answer field, then its comment and evidence link."""
+    return {
+        field_name(question): _answer_field(question),
+        field_name(question, "comment"): forms.CharField(
             label=_("Comment (optional)"),
             required=False,
             max_length=MAX_TEXT,
             widget=forms.Textarea(attrs={"rows": 2}),
-        )
-        fields[field_name(question, "evidence")] = forms.URLField(
+        ),
+        field_name(question, "evidence"): forms.URLField(
             label=_("Evidence link (optional)"),
             required=False,
             max_length=500,
             assume_scheme="https",
             widget=forms.URLInput(attrs={"placeholder": "https://"}),
-        )
-    if len(_fields_by_section) >= _FIELDS_KEPT:  # draft banks' sections come and go
-        _fields_by_section.clear()
-    _fields_by_section[id(section)] = (section, fields)
-    return fields
+        ),
+    }
 
 
 @dataclass(frozen=True)
 class QuestionGroup:
+    """A question with its three bound fields: the answer, a comment and an evidence link."""
+
     question: Question
     answer: forms.BoundField
     comment: forms.BoundField
@@ -133,7 +115,8 @@ class QuestionGroup:
 
 def _answer_field(question: Question) -> forms.Field:
     label = question.text
-    # A bank's help text is plain text; surveys/field_html.py escapes it like every other text.
+    # A bank's help text is plain text: templates/surveys/includes/field.html escapes it, unlike
+    # Django's and crispy's field templates, which take help text as HTML.
     help_text = question.help_text
     options = list(question.options.all())
     if question.kind in Question.CHOICE_KINDS:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from surveys import views
+from surveys import questionnaire_views, review_views, views
 
 app_name = "surveys"
 
@@ -10,13 +10,13 @@ urlpatterns = [
     path("rounds/<int:round_id>/", views.resume, name="resume"),
     path("rounds/<int:round_id>/sections/<slug:code>/", views.section, name="section"),
     path("rounds/<int:round_id>/sections/<slug:code>/autosave/", views.autosave, name="autosave"),
-    path("rounds/<int:round_id>/all/", views.questionnaire, name="questionnaire"),
+    path("rounds/<int:round_id>/all/", questionnaire_views.questionnaire, name="questionnaire"),
     path(
         "rounds/<int:round_id>/all/autosave/",
-        views.questionnaire_autosave,
+        questionnaire_views.questionnaire_autosave,
         name="questionnaire_autosave",
     ),
-    path("rounds/<int:round_id>/review/", views.review, name="review"),
-    path("rounds/<int:round_id>/submit/", views.submit, name="submit"),
-    path("responses/<int:response_id>/reopen/", views.reopen, name="reopen"),
+    path("rounds/<int:round_id>/review/", review_views.review, name="review"),
+    path("rounds/<int:round_id>/submit/", review_views.submit, name="submit"),
+    path("responses/<int:response_id>/reopen/", review_views.reopen, name="reopen"),
 ]

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from django import forms, template
-from django.utils.safestring import SafeString
+from django import template
 
-from surveys import field_html as html
 from surveys.models import Question
 from surveys.structure import AnswerValue
 
 register = template.Library()
-
-
-@register.filter
-def field_html(field: forms.BoundField) -> SafeString:
-    """A section form field with its label, help text and errors (see surveys/field_html.py)."""
-    return html.field_html(field)
 
 
 @register.simple_tag

@@ -1,23 +1,19 @@
-"""The section form: one answer, comment and evidence field per question, built once a section."""
+"""The section form: one answer, comment and evidence field per question, built for each form."""
 
 from __future__ import annotations
 
-import dataclasses
+from django.template.loader import render_to_string
 
 from surveys.forms import SectionForm, field_name
 from surveys.structure import bank_for
 
 
-def test_forms_of_one_section_share_its_fields_and_keep_their_own_values(ddg):
+def test_a_section_form_has_the_version_then_each_questions_answer_comment_and_link(ddg):
     section = bank_for(ddg).sections[0]
-    question = section.questions[0]
-    name = field_name(question, "comment")
 
-    first = SectionForm({"version": "1", name: "first"}, section=section)
-    second = SectionForm({"version": "1", name: "second"}, section=section)
+    form = SectionForm(section=section)
 
-    assert first.fields[name] is second.fields[name]
-    assert list(first.fields) == [
+    assert list(form.fields) == [
         "version",
         *(
             field_name(q, part)
@@ -25,17 +21,31 @@ def test_forms_of_one_section_share_its_fields_and_keep_their_own_values(ddg):
             for part in ("answer", "comment", "evidence")
         ),
     ]
+
+
+def test_forms_of_one_section_keep_their_own_fields_and_values(ddg):
+    section = bank_for(ddg).sections[0]
+    name = field_name(section.questions[0], "comment")
+
+    first = SectionForm({"version": "1", name: "first"}, section=section)
+    second = SectionForm({"version": "1", name: "second"}, section=section)
+
+    assert first.fields[name] is not second.fields[name]
     assert first.is_valid()
     assert second.is_valid()
     assert (first.cleaned_data[name], second.cleaned_data[name]) == ("first", "second")
 
 
-def test_a_rebuilt_section_gets_fields_of_its_own_even_when_its_contents_are_equal(ddg):
+def test_a_field_shown_as_invalid_in_one_form_is_not_marked_in_the_next(ddg):
     section = bank_for(ddg).sections[0]
-    rebuilt = dataclasses.replace(section)
-    name = field_name(section.questions[0])
+    name = field_name(section.questions[0], "evidence")
+    refused = SectionForm({"version": "1", name: "not a link"}, section=section)
+    assert not refused.is_valid()
 
-    assert rebuilt == section
-    assert (
-        SectionForm(section=rebuilt).fields[name] is not SectionForm(section=section).fields[name]
+    shown = render_to_string("surveys/includes/field.html", {"field": refused[name]})
+    after = render_to_string(
+        "surveys/includes/field.html", {"field": SectionForm(section=section)[name]}
     )
+
+    assert "is-invalid" in shown
+    assert "is-invalid" not in after

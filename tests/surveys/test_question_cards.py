@@ -1,15 +1,17 @@
-"""The section form's hand-written field HTML: escaped, labelled, and tied to its messages."""
+"""The answer pages' templates: question cards, their fields and the section list, escaped,
+labelled, and tied to their messages."""
 
 from __future__ import annotations
 
 from types import SimpleNamespace
 
 from django import forms
+from django.template.loader import render_to_string
 from django.test.html import parse_html
 
-from surveys.field_html import QuestionCard, field_html, question_cards_html, section_nav_html
 from surveys.forms import QuestionGroup
 from surveys.structure import SectionProgress
+from surveys.view_helpers import QuestionCard
 from tests.web import attr, by_id, find_all, has_attr, text
 
 HOSTILE = '<img src=x onerror="alert(1)">&'
@@ -43,20 +45,24 @@ class _Form(forms.Form):
     )
 
 
-def _tree(bound):
-    return parse_html(str(field_html(bound)))
+def _field(bound: forms.BoundField) -> str:
+    return render_to_string("surveys/includes/field.html", {"field": bound})
+
+
+def _tree(bound: forms.BoundField):
+    return parse_html(_field(bound))
 
 
 def test_every_text_is_escaped_and_nothing_becomes_markup():
     form = _Form(initial={"note": HOSTILE})
 
     for name in ("pick", "note"):
-        rendered = str(field_html(form[name]))
+        rendered = _field(form[name])
         assert "<img" not in rendered
         assert "&lt;img" in rendered
     tree = _tree(form["pick"])
     assert text(find_all(tree, "legend")[0]) == f"Pick {HOSTILE}"
-    assert f"One {HOSTILE}" in text(tree)
+    assert [text(label) for label in find_all(tree, "label")] == [f"One {HOSTILE}", "Two"]
     assert text(by_id(tree, "id_pick_helptext")) == f"Help {HOSTILE}"
 
 
@@ -67,13 +73,23 @@ def test_choices_sit_in_a_fieldset_with_a_legend_and_the_chosen_ones_are_checked
     (fieldset,) = find_all(pick, "fieldset")
     assert attr(fieldset, "aria-describedby") == "id_pick_helptext"
     radios = find_all(pick, "input", type="radio", name="pick")
+    assert [attr(r, "id") for r in radios] == ["id_pick_0", "id_pick_1"]
     assert [attr(r, "value") for r in radios if has_attr(r, "checked")] == ["2"]
     for radio in radios:
-        assert find_all(pick, "label", for_=attr(radio, "id"))
+        assert attr(radio, "class") == "form-check-input"
+        assert len(find_all(pick, "label", for_=attr(radio, "id"))) == 1
 
     ticks = _tree(form["ticks"])
     boxes = find_all(ticks, "input", type="checkbox", name="ticks")
     assert [attr(b, "value") for b in boxes if has_attr(b, "checked")] == ["1", "3"]
+
+
+def test_a_field_is_wrapped_in_the_div_the_error_summary_links_to():
+    form = _Form()
+
+    for name in ("pick", "amount"):
+        wrapper = _tree(form[name])
+        assert (wrapper.name, attr(wrapper, "id")) == ("div", f"div_id_{name}")
 
 
 def test_a_rejected_value_stays_as_typed_and_is_described_by_its_message():
@@ -85,16 +101,16 @@ def test_a_rejected_value_stays_as_typed_and_is_described_by_its_message():
     assert attr(control, "value") == "12"
     assert attr(control, "type") == "number"
     assert attr(control, "aria-invalid") == "true"
-    assert "is-invalid" in attr(control, "class")
-    described = attr(control, "aria-describedby").split()
-    assert described == ["id_amount_helptext", "id_amount_error"]
-    assert "less than or equal to 10" in text(by_id(tree, "id_amount_error"))
-    assert find_all(tree, "label", for_="id_amount")
+    assert "is-invalid" in attr(control, "class").split()
+    assert attr(control, "aria-describedby").split() == ["id_amount_helptext", "id_amount_error"]
+    assert text(by_id(tree, "id_amount_error")) == "Ensure this value is less than or equal to 10."
+    assert len(find_all(tree, "label", for_="id_amount")) == 1
 
     note = _tree(form["note"])
     (area,) = find_all(note, "textarea", name="note")
     assert text(area) == "kept"
     assert attr(area, "maxlength") == "50"
+    assert "is-invalid" not in attr(area, "class").split()
     assert not has_attr(area, "aria-invalid")
 
 
@@ -105,8 +121,13 @@ def test_a_rejected_choice_is_marked_on_the_fieldset_and_its_inputs():
     tree = _tree(form["pick"])
     (fieldset,) = find_all(tree, "fieldset")
     assert attr(fieldset, "aria-describedby") == "id_pick_helptext id_pick_error"
-    assert "is-invalid" in attr(find_all(tree, "input")[0], "class")
-    assert "Select a valid choice" in text(by_id(tree, "id_pick_error"))
+    for radio in find_all(tree, "input"):
+        assert set(attr(radio, "class").split()) == {"form-check-input", "is-invalid"}
+        assert attr(radio, "aria-invalid") == "true"
+    error = by_id(tree, "id_pick_error")
+    # Shown outright: Bootstrap shows feedback only after an invalid input, not a fieldset's.
+    assert set(attr(error, "class").split()) == {"invalid-feedback", "d-block"}
+    assert text(error) == "Select a valid choice. 9 is not one of the available choices."
 
 
 class _CardForm(forms.Form):
@@ -118,29 +139,32 @@ class _CardForm(forms.Form):
     b__evidence = forms.URLField(label="Link", required=False, assume_scheme="https")
 
 
-def _cards(form, **second):
-    def group(code, required):
-        return QuestionGroup(
-            question=SimpleNamespace(code=code, required=required),
-            answer=form[f"{code}__answer"],
-            comment=form[f"{code}__comment"],
-            evidence=form[f"{code}__evidence"],
-        )
+def _card(form: forms.Form, code: str, *, required: bool = False, **card: object) -> QuestionCard:
+    group = QuestionGroup(
+        question=SimpleNamespace(code=code, required=required),  # type: ignore[arg-type]
+        answer=form[f"{code}__answer"],
+        comment=form[f"{code}__comment"],
+        evidence=form[f"{code}__evidence"],
+    )
+    return QuestionCard(group=group, **card)  # type: ignore[arg-type]
 
+
+def _cards(*cards: QuestionCard, numbered_in_section: int | None = None):
     return parse_html(
-        str(
-            question_cards_html(
-                [
-                    QuestionCard(group=group("a", True), visible=True),
-                    QuestionCard(group=group("b", False), **second),
-                ]
+        "".join(
+            render_to_string(
+                "surveys/includes/question_card.html",
+                {"card": card, "number": number, "numbered_in_section": numbered_in_section},
             )
+            for number, card in enumerate(cards, start=1)
         )
     )
 
 
 def test_cards_are_numbered_and_say_whether_an_answer_is_required():
-    tree = _cards(_CardForm(), visible=True)
+    form = _CardForm()
+
+    tree = _cards(_card(form, "a", required=True, visible=True), _card(form, "b", visible=True))
 
     assert text(by_id(tree, "q-a-label")) == "Question 1 · required"
     assert text(by_id(tree, "q-b-label")) == "Question 2 · optional"
@@ -148,44 +172,73 @@ def test_cards_are_numbered_and_say_whether_an_answer_is_required():
         "q-a-label",
         "q-b-label",
     ]
+    assert [attr(card, "data-question") for card in find_all(tree, "section")] == ["a", "b"]
+
+
+def test_on_the_page_of_all_sections_a_card_is_numbered_within_its_section():
+    form = _CardForm()
+
+    tree = _cards(
+        _card(form, "a", visible=True), _card(form, "b", visible=True), numbered_in_section=2
+    )
+
+    assert text(by_id(tree, "q-a-label")) == "Question 2.1 · optional"
+    assert text(by_id(tree, "q-b-label")) == "Question 2.2 · optional"
 
 
 def test_a_conditional_card_is_hidden_and_names_the_choice_that_shows_it():
-    tree = _cards(_CardForm(), visible=False, condition_field="a__answer", condition_option=42)
+    form = _CardForm()
+
+    tree = _cards(
+        _card(form, "a", visible=True),
+        _card(form, "b", visible=False, condition_field="a__answer", condition_option=1042),
+    )
 
     first, second = find_all(tree, "section")
     assert not has_attr(first, "hidden")
     assert not has_attr(first, "data-condition-field")
     assert has_attr(second, "hidden")
     assert attr(second, "data-condition-field") == "a__answer"
-    assert attr(second, "data-condition-option") == "42"
+    assert attr(second, "data-condition-option") == "1042"
     assert text(by_id(tree, "q-b-label")) == (
         "Question 2 · optional · asked because of an earlier answer"
     )
 
 
-def test_comment_and_link_start_open_only_where_one_holds_something():
-    form = _CardForm(initial={"b__evidence": "https://example.org/plan"})
+def test_comment_and_link_start_open_only_where_one_holds_something_or_is_wrong():
+    typed = _CardForm(initial={"b__evidence": "https://example.org/plan"})
+    refused = _CardForm(data={"a__evidence": "not a link"})
+    assert not refused.is_valid()
 
-    first, second = find_all(_cards(form, visible=True), "details")
+    first, second = find_all(
+        _cards(_card(typed, "a", visible=True), _card(typed, "b", visible=True)), "details"
+    )
+    (wrong,) = find_all(_cards(_card(refused, "a", visible=True)), "details")
 
     assert not has_attr(first, "open")
     assert has_attr(second, "open")
+    assert has_attr(wrong, "open")
 
 
-def test_the_section_list_marks_the_current_section_and_each_ones_progress():
+def _nav(**context: object):
     sections = [
         SectionProgress(code="a", title=f"First {HOSTILE}", answered=3, required=3, missing=()),
         SectionProgress(code="b", title="Second", answered=1, required=4, missing=()),
     ]
-
-    tree = parse_html(
-        str(
-            section_nav_html(
-                sections, current="b", links={"a": "/s/a/", "b": "/s/b/"}, review_link="/review/"
-            )
+    return parse_html(
+        render_to_string(
+            "surveys/includes/section_nav.html",
+            {
+                "progress": SimpleNamespace(sections=sections),
+                "round": SimpleNamespace(pk=7),
+                **context,
+            },
         )
     )
+
+
+def test_the_section_list_marks_the_current_section_and_each_ones_progress():
+    tree = _nav(current="b")
 
     first, second = find_all(tree, "li")
     assert text(first) == f"First {HOSTILE} complete"
@@ -193,4 +246,20 @@ def test_the_section_list_marks_the_current_section_and_each_ones_progress():
     assert text(second) == "Second 1/4"
     assert attr(second, "aria-current") == "page"
     assert "active" in attr(second, "class").split()
-    assert [attr(a, "href") for a in find_all(tree, "a")] == ["/s/a/", "/s/b/", "/review/"]
+    assert [attr(a, "href") for a in find_all(tree, "a")] == [
+        "/rounds/7/sections/a/",
+        "/rounds/7/sections/b/",
+        "/rounds/7/review/",
+        "/rounds/7/all/",
+    ]
+
+
+def test_on_the_page_of_all_sections_the_section_list_jumps_within_the_page():
+    tree = _nav(on_one_page=True)
+
+    assert not [li for li in find_all(tree, "li") if has_attr(li, "aria-current")]
+    assert [attr(a, "href") for a in find_all(tree, "a")] == [
+        "#section-a",
+        "#section-b",
+        "/rounds/7/review/",
+    ]
