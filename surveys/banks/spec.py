@@ -394,7 +394,7 @@ def _validate_question(question: QuestionSpec, earlier: dict[str, QuestionSpec])
             errors.append(BankError(option_item, f"level {option.level} is outside 0-4"))
     errors += _validate_options_for_kind(question)
     if question.condition is not None:
-        errors += _validate_condition(question, earlier)
+        errors += _validate_condition(question, question.condition, earlier)
     return errors
 
 
@@ -441,26 +441,25 @@ def _validate_options_for_kind(question: QuestionSpec) -> list[BankError]:
 
 
 def _validate_condition(
-    question: QuestionSpec, earlier: dict[str, QuestionSpec]
+    question: QuestionSpec, condition: ConditionSpec, earlier: dict[str, QuestionSpec]
 ) -> list[BankError]:
-    assert question.condition is not None
     item = f"question {question.code}"
-    target = earlier.get(question.condition.question)
+    target = earlier.get(condition.question)
     if target is None:
         return [
             BankError(
                 item,
-                f"condition points to {question.condition.question!r}, "
+                f"condition points to {condition.question!r}, "
                 "which is not an earlier question",
             )
         ]
     if target.kind not in ("scale", "yes_no", "multi"):
         return [BankError(item, f"condition question {target.code!r} has no options")]
-    if question.condition.option not in {option.code for option in target.options}:
+    if condition.option not in {option.code for option in target.options}:
         return [
             BankError(
                 item,
-                f"condition option {question.condition.option!r} is not an option of "
+                f"condition option {condition.option!r} is not an option of "
                 f"{target.code!r}",
             )
         ]
