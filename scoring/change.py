@@ -9,7 +9,7 @@ from typing import NamedTuple
 from django.utils.translation import gettext as _
 
 from scoring.models import CityDimensionResult
-from scoring.results import city_medians
+from scoring.results import city_medians, score_text
 from surveys.models import Dimension, Round
 from surveys.structure import bank_for
 
@@ -27,6 +27,15 @@ class Change(NamedTuple):
         if self.before is None or self.after is None:
             return None
         return self.after - self.before
+
+    @property
+    def label(self) -> str:
+        """The score now and the arrow of its change ("61.5 ▲ +3.0"; "■ ±0.0" under 0.05)."""
+        delta = self.delta
+        if delta is None:
+            return score_text(self.after)
+        arrow = "■ ±0.0" if abs(delta) < 0.05 else f"{'▲' if delta > 0 else '▼'} {delta:+.1f}"
+        return f"{score_text(self.after)} {arrow}"
 
 
 @dataclass(frozen=True)

@@ -177,6 +177,11 @@ def city_medians(round: Round, city_ids: Collection[int] | None = None) -> dict[
     )
 
 
+def score_text(value: float | None) -> str:
+    """A score as every page writes it: one decimal, or a dash for no score."""
+    return "—" if value is None else f"{value:.1f}"
+
+
 def stage_at(stages: Mapping[int, Stage], level: int | None) -> Stage | None:
     """The bank's stage of a stored level; None where nothing was scored."""
     return None if level is None else stages.get(level)

@@ -5,14 +5,14 @@ from __future__ import annotations
 from django import template
 
 from scoring.divergence import DivergentQuestion
-from scoring.results import CityReport, DimensionRow
+from scoring.results import CityReport, DimensionRow, score_text
 
 register = template.Library()
 
 
 @register.filter
 def score(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}"
+    return score_text(value)
 
 
 @register.filter
@@ -23,9 +23,7 @@ def percent(value: float | None) -> str:
 @register.simple_tag
 def department_score(row: DimensionRow, department: str) -> str:
     match = next((d for d in row.departments if d["department"] == department), None)
-    if match is None or match["score"] is None:
-        return "—"
-    return f"{match['score']:.1f}"
+    return score_text(match["score"] if match else None)
 
 
 @register.simple_tag
@@ -37,12 +35,3 @@ def dimension_title(report: CityReport, code: str) -> str:
 def level_of(item: DivergentQuestion, department: str) -> str:
     level = item.levels.get(department)
     return "—" if level is None else f"{level:.1f}".removesuffix(".0")
-
-
-@register.simple_tag
-def change_arrow(delta: float | None) -> str:
-    if delta is None:
-        return ""
-    if abs(delta) < 0.05:
-        return "■ ±0.0"
-    return f"{'▲' if delta > 0 else '▼'} {delta:+.1f}"
