@@ -90,6 +90,8 @@ NO_SCORE = Cell(score=None, stage=None, silo=False)
 
 @dataclass(frozen=True)
 class CityRow:
+    """One city's line of the table: its overall result and a cell per dimension shown."""
+
     city: City
     has_result: bool
     overall: Cell
