@@ -22,6 +22,7 @@ from surveys.selectors import response_for_officer, round_for_officer, signed_in
 from surveys.services import (
     ResponseIncomplete,
     ResponseLocked,
+    SaveResult,
     StaleResponse,
     answers_save,
     response_get_or_create,
@@ -75,15 +76,8 @@ def posted_answers_save(
     or refused because the response moved on, is bound again as typed but on the response's
     current version, so that saving it again keeps what was typed. Raises ResponseLocked."""
     form = bind(request.POST)
-    form.is_valid()
     try:
-        result = answers_save(
-            response=response,
-            before=answers,
-            values=form.valid_values(),
-            expected_version=form.cleaned_data.get("version", -1),
-            by=signed_in(request),
-        )
+        result = _valid_answers_save(request, response, answers, form)
     except StaleResponse as stale:
         current = stale.response
         return PostedAnswers(
@@ -92,6 +86,20 @@ def posted_answers_save(
     if form.errors:
         form = _rebound(request, bind, result.response)
     return PostedAnswers(result.response, result.answers, form)
+
+
+def _valid_answers_save(
+    request: HttpRequest, response: Response, answers: Answers, form: AnswersForm
+) -> SaveResult:
+    """Validate the posted form and save every answer that passed, on the version it names."""
+    form.is_valid()
+    return answers_save(
+        response=response,
+        before=answers,
+        values=form.valid_values(),
+        expected_version=form.cleaned_data.get("version", -1),
+        by=signed_in(request),
+    )
 
 
 def _rebound(request: HttpRequest, bind: Callable[[QueryDict], FormT], response: Response) -> FormT:
@@ -159,15 +167,8 @@ def autosave_reply(
 ) -> JsonResponse:
     """Save the form's valid answers in the background; the reply tells the page's script the
     new version, the progress (of section ``code`` too, for a section page) and any errors."""
-    form.is_valid()
     try:
-        result = answers_save(
-            response=response,
-            before=answers,
-            values=form.valid_values(),
-            expected_version=form.cleaned_data.get("version", -1),
-            by=signed_in(request),
-        )
+        result = _valid_answers_save(request, response, answers, form)
     except StaleResponse as stale:
         return JsonResponse(
             {
