@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -12,24 +13,31 @@ from django.views.decorators.http import require_POST, require_safe
 
 from scoring.exports import EXPORTS, csv_export, xlsx_file
 from scoring.selectors import round_for_facilitator
-from scoring.tracker import tracker_for
+from scoring.tracker import STATES, tracker_for
 from surveys.models import Round
 from surveys.selectors import signed_in
 from surveys.services import round_set_status
 
+TRACKER_PAGE_SIZE = 100  # officers per page: a round of 200 cities has some 800
+
 
 @require_safe
 def tracker(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Every officer of the round, a page at a time, optionally only those in one state."""
     round_ = round_for_facilitator(request.user, round_id)
     board = tracker_for(round_)
-    counts = {
-        "submitted": board.count("submitted"),
-        "in_progress": board.count("in progress"),
-        "not_started": board.count("not started"),
+    state = request.GET.get("state", "")
+    if state not in STATES:
+        state = ""
+    page = Paginator(board.in_state(state), TRACKER_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "round": round_,
+        "tracker": board,
+        "state": state,
+        "states": [(name, board.count(name)) for name in STATES],
+        "page": page,
     }
-    return render(
-        request, "scoring/tracker.html", {"round": round_, "tracker": board, "counts": counts}
-    )
+    return render(request, "scoring/tracker.html", context)
 
 
 @require_POST

@@ -29,6 +29,9 @@ class TrackerRow:
         return "submitted" if self.submitted else "in progress"
 
 
+STATES = ("submitted", "in progress", "not started")
+
+
 @dataclass(frozen=True)
 class Tracker:
     round: Round
@@ -36,6 +39,12 @@ class Tracker:
 
     def count(self, state: str) -> int:
         return sum(1 for row in self.rows if row.state == state)
+
+    def in_state(self, state: str) -> list[TrackerRow]:
+        """The rows of officers in ``state`` (one of STATES), or every row for any other."""
+        if state not in STATES:
+            return self.rows
+        return [row for row in self.rows if row.state == state]
 
 
 def tracker_for(round: Round) -> Tracker:
@@ -46,18 +55,19 @@ def tracker_for(round: Round) -> Tracker:
     """
     bank = bank_for(round.questionnaire)
     responses = {
-        response.respondent_id: response
-        for response in Response.objects.filter(round=round)
-        .select_related("reopened_by")
-        .only(
-            "respondent_id",
-            "status",
-            "updated_at",
-            "reopened_at",
-            "reopened_by__username",
+        respondent_id: (pk, status, updated_at, reopened_at, reopened_by)
+        for respondent_id, pk, status, updated_at, reopened_at, reopened_by in (
+            Response.objects.filter(round=round).values_list(
+                "respondent_id",
+                "pk",
+                "status",
+                "updated_at",
+                "reopened_at",
+                "reopened_by__username",
+            )
         )
     }
-    drafts = [r.pk for r in responses.values() if not r.is_submitted]
+    drafts = [pk for pk, status, *_ in responses.values() if status == Response.Status.DRAFT]
     answers = answers_by_response(drafts) if drafts else {}
     memberships = (
         Membership.objects.filter(city__in=round.cities.all())
@@ -88,17 +98,19 @@ def tracker_for(round: Round) -> Tracker:
                 )
             )
             continue
+        pk, status, updated_at, reopened_at, reopened_by = response
+        submitted = status == Response.Status.SUBMITTED
         rows.append(
             TrackerRow(
                 city=city,
                 department=department,
                 officer=officer,
-                response_id=response.pk,
-                submitted=response.is_submitted,
-                percent=response_percent(bank, response, answers.get(response.pk, {})),
-                last_activity=response.updated_at,
-                reopened_at=response.reopened_at,
-                reopened_by=response.reopened_by.username if response.reopened_by else "",
+                response_id=pk,
+                submitted=submitted,
+                percent=response_percent(bank, answers.get(pk, {}), submitted=submitted),
+                last_activity=updated_at,
+                reopened_at=reopened_at,
+                reopened_by=reopened_by or "",
             )
         )
     return Tracker(round=round, rows=rows)

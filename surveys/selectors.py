@@ -75,7 +75,8 @@ def rounds_for_user(user: AnyUser) -> list[RoundRow]:
         percent = 0
         if response is not None:
             bank = bank_for(round_.questionnaire)
-            percent = response_percent(bank, response, answers.get(response.pk, {}))
+            given = answers.get(response.pk, {})
+            percent = response_percent(bank, given, submitted=response.is_submitted)
         rows.append(RoundRow(round=round_, response=response, percent=percent))
     return rows
 

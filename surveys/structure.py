@@ -15,7 +15,6 @@ from surveys.models import (
     Question,
     Questionnaire,
     Recommendation,
-    Response,
     Stage,
 )
 
@@ -233,10 +232,10 @@ def progress_for(
     return Progress(sections=tuple(sections))
 
 
-def response_percent(bank: Bank, response: Response, answers: Mapping[int, AnswerValue]) -> int:
+def response_percent(bank: Bank, answers: Mapping[int, AnswerValue], *, submitted: bool) -> int:
     """The share of its required questions a response has answered, as every page shows it:
     `progress_for`'s, except that a submitted response is complete (submitting checks it), so
     its answers need not be read (``answers`` may then be empty)."""
-    if response.is_submitted:
+    if submitted:
         return 100
     return progress_for(bank, answers).percent
