@@ -22,7 +22,9 @@ ONE_PAGE_SHOWN = "whole questionnaire shown (all questions on one page)"
 ONE_PAGE_SUBMITTED = "whole response saved and submitted (one page, one POST)"
 
 # Single requests over HTTP, each held to the query budget per page; the recompute is a
-# service call, and the whole questionnaire section by section is eight or nine requests.
+# service call, the whole questionnaire section by section is eight or nine requests, and the
+# one-page save-and-submit is two actions in one request (a save, then a submit, each within
+# the page budget on its own), held only to the same queries at every size.
 PAGES = (
     SECTION_PAGE,
     SECTION_SAVE,
@@ -34,6 +36,5 @@ PAGES = (
     TRACKER,
     ROUND_CHANGE,
     ONE_PAGE_SHOWN,
-    ONE_PAGE_SUBMITTED,
     CSV_EXPORT,
 )
