@@ -449,8 +449,7 @@ def _validate_condition(
         return [
             BankError(
                 item,
-                f"condition points to {condition.question!r}, "
-                "which is not an earlier question",
+                f"condition points to {condition.question!r}, which is not an earlier question",
             )
         ]
     if target.kind not in ("scale", "yes_no", "multi"):
@@ -459,8 +458,7 @@ def _validate_condition(
         return [
             BankError(
                 item,
-                f"condition option {condition.option!r} is not an option of "
-                f"{target.code!r}",
+                f"condition option {condition.option!r} is not an option of {target.code!r}",
             )
         ]
     return []
