@@ -15,7 +15,7 @@ from django.contrib.postgres.aggregates import StringAgg
 
 
 def answer_rows_orm(round: Any) -> Iterator[tuple[Any, ...]]:
-    """What `scoring.exports.answer_rows` yields, read with one QuerySet."""
+    """What `scoring.answers_csv.answer_rows` yields, read with one QuerySet."""
     from surveys.models import Answer, Question
 
     practices = StringAgg(
@@ -88,7 +88,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from scoring.exports import answer_rows
+    from scoring.answers_csv import answer_rows
     from surveys.models import Round
 
     round_ = Round.objects.filter(status=Round.Status.CLOSED).order_by("-opens_on").first()

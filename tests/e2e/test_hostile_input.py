@@ -24,7 +24,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from operations.demo import demo_values
-from scoring.exports import FORMULA_STARTS
+from scoring.csv_text import FORMULA_STARTS
 from surveys.models import Membership, Questionnaire, Response
 from surveys.services import answers_save, response_get_or_create, response_submit
 from surveys.structure import bank_for

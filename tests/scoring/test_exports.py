@@ -15,8 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from operations.demo import demo_values
-from scoring import exports
-from scoring.exports import answer_rows, neutralise
+from scoring import answers_csv
+from scoring.answers_csv import answer_rows
+from scoring.csv_text import neutralise
 from scoring.models import CityDimensionResult, DimensionScore
 from surveys.models import Answer, City, Option, Question, Response, Round
 from surveys.structure import AnswerValue
@@ -440,7 +441,7 @@ def test_answers_csv_streams_pieces_of_chunk_rows(
     monkeypatch, facilitator_client, open_round, answered
 ):
     whole = b"".join(_export(facilitator_client, open_round, "answers", "csv").streaming_content)
-    monkeypatch.setattr(exports, "CHUNK", 7)
+    monkeypatch.setattr(answers_csv, "CHUNK", 7)
 
     pieces = list(_export(facilitator_client, open_round, "answers", "csv").streaming_content)
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from bench.csv_orm import answer_rows_orm
 from operations.demo import demo_values
-from scoring.exports import answer_rows
+from scoring.answers_csv import answer_rows
 from surveys.structure import AnswerValue
 from tests import factories
 from tests.web import bank_of, option, question, save_answers, submit_answers
