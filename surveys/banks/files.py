@@ -6,7 +6,8 @@ from pathlib import Path
 
 import yaml
 
-from surveys.banks.spec import BankError, BankInvalid, BankSpec, parse_bank
+from surveys.banks.reading import parse_bank
+from surveys.banks.spec import BankError, BankInvalid, BankSpec
 from surveys.banks.store import bank_to_data
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.utils import timezone
 
+from surveys.banks.rules import validate_bank
 from surveys.banks.spec import (
     BankError,
     BankInvalid,
@@ -19,7 +20,6 @@ from surveys.banks.spec import (
     QuestionSpec,
     RecommendationSpec,
     StageSpec,
-    validate_bank,
 )
 from surveys.models import (
     Dimension,

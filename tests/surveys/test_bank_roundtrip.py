@@ -10,7 +10,7 @@ import yaml
 from django.core.management import CommandError, call_command
 
 from surveys.banks.files import bank_dump, bank_load_file
-from surveys.banks.spec import parse_bank
+from surveys.banks.reading import parse_bank
 from surveys.banks.store import bank_read
 from surveys.models import Questionnaire
 from tests.conftest import BANK_FILES

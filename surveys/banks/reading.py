@@ -1,0 +1,238 @@
+"""Read a question bank's nested data (as loaded from YAML) into typed specs, reporting every
+problem at once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from surveys.banks.rules import validate_bank
+from surveys.banks.spec import (
+    CODE_PATTERN,
+    KINDS,
+    BankError,
+    BankInvalid,
+    BankSpec,
+    ConditionSpec,
+    DimensionSpec,
+    OptionSpec,
+    QuestionSpec,
+    RecommendationSpec,
+    StageSpec,
+)
+
+
+class _Reader:
+    """Collects errors while reading loosely typed data, so one pass reports every problem."""
+
+    def __init__(self) -> None:
+        self.errors: list[BankError] = []
+
+    def error(self, item: str, message: str) -> None:
+        self.errors.append(BankError(item, message))
+
+    def mapping(self, value: Any, item: str) -> Mapping[str, Any]:
+        if not isinstance(value, Mapping):
+            self.error(item, "must be a mapping of fields")
+            return {}
+        return value
+
+    def items(self, data: Mapping[str, Any], name: str, item: str) -> list[Any]:
+        value = data.get(name, [])
+        if not isinstance(value, list):
+            self.error(item, f"'{name}' must be a list")
+            return []
+        return value
+
+    def text(self, data: Mapping[str, Any], name: str, item: str, *, required: bool) -> str:
+        value = data.get(name)
+        if value is None or value == "":
+            if required:
+                self.error(item, f"'{name}' is required")
+            return ""
+        if isinstance(value, Mapping):
+            # Translations come later; today only the English text is stored.
+            others = sorted(set(value) - {"en"})
+            if others:
+                self.error(item, f"'{name}' has languages {others}; only 'en' is stored so far")
+            value = value.get("en")
+            if not isinstance(value, str) or not value.strip():
+                self.error(item, f"'{name}' needs an English text under 'en'")
+                return ""
+        if not isinstance(value, str):
+            self.error(item, f"'{name}' must be text")
+            return ""
+        return value.strip()
+
+    def code(self, data: Mapping[str, Any], item: str) -> str:
+        value = data.get("code")
+        if not isinstance(value, str) or not CODE_PATTERN.match(value):
+            self.error(item, f"code {value!r} must be lowercase letters, digits and dashes")
+            return str(value)
+        return value
+
+    def integer(self, data: Mapping[str, Any], name: str, item: str) -> int | None:
+        value = data.get(name)
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(item, f"'{name}' must be a whole number, got {value!r}")
+            return None
+        return value
+
+    def decimal(
+        self, data: Mapping[str, Any], name: str, item: str, default: Decimal | None
+    ) -> Decimal | None:
+        value = data.get(name)
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            self.error(item, f"'{name}' must be a number, got {value!r}")
+            return default
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            self.error(item, f"'{name}' must be a number, got {value!r}")
+            return default
+        if not number.is_finite():
+            self.error(item, f"'{name}' must be a finite number")
+            return default
+        return number
+
+    def boolean(self, data: Mapping[str, Any], name: str, item: str, default: bool) -> bool:
+        value = data.get(name, default)
+        if not isinstance(value, bool):
+            self.error(item, f"'{name}' must be true or false, got {value!r}")
+            return default
+        return value
+
+
+def parse_bank(data: Any, source: str = "") -> BankSpec:
+    """Read a bank's nested data; raise BankInvalid listing every problem found."""
+    reader = _Reader()
+    root = reader.mapping(data, "questionnaire")
+    key = root.get("key")
+    if not isinstance(key, str) or not CODE_PATTERN.match(key):
+        reader.error("questionnaire", f"key {key!r} must be lowercase letters, digits and dashes")
+    version = reader.integer(root, "version", "questionnaire")
+    if version is not None and version < 1:
+        reader.error("questionnaire", "version must be 1 or more")
+    spec = BankSpec(
+        key=str(key),
+        version=version or 1,
+        title=reader.text(root, "title", "questionnaire", required=True),
+        description=reader.text(root, "description", "questionnaire", required=False),
+        stages=tuple(_read_stages(reader, root)),
+        dimensions=tuple(_read_dimensions(reader, root)),
+    )
+    reader.errors.extend(validate_bank(spec))
+    if reader.errors:
+        raise BankInvalid(reader.errors, source)
+    return spec
+
+
+def _read_stages(reader: _Reader, root: Mapping[str, Any]) -> list[StageSpec]:
+    stages = []
+    for index, raw in enumerate(reader.items(root, "stages", "questionnaire"), start=1):
+        item = f"stage #{index}"
+        data = reader.mapping(raw, item)
+        level = reader.integer(data, "level", item)
+        item = f"stage {level}" if level is not None else item
+        min_score = reader.decimal(data, "min_score", item, None)
+        if min_score is None:
+            reader.error(item, "'min_score' is required")
+        stages.append(
+            StageSpec(
+                level=level or 0,
+                name=reader.text(data, "name", item, required=True),
+                min_score=min_score if min_score is not None else Decimal(0),
+                description=reader.text(data, "description", item, required=False),
+            )
+        )
+    return stages
+
+
+def _read_dimensions(reader: _Reader, root: Mapping[str, Any]) -> list[DimensionSpec]:
+    dimensions = []
+    for index, raw in enumerate(reader.items(root, "dimensions", "questionnaire"), start=1):
+        data = reader.mapping(raw, f"dimension #{index}")
+        code = reader.code(data, f"dimension #{index}")
+        item = f"dimension {code}"
+        dimensions.append(
+            DimensionSpec(
+                code=code,
+                title=reader.text(data, "title", item, required=True),
+                description=reader.text(data, "description", item, required=False),
+                weight=reader.decimal(data, "weight", item, Decimal(1)) or Decimal(0),
+                questions=tuple(
+                    _read_question(reader, raw_question, f"{item} question #{number}")
+                    for number, raw_question in enumerate(
+                        reader.items(data, "questions", item), start=1
+                    )
+                ),
+                recommendations=tuple(
+                    _read_recommendation(reader, raw_rec, f"{item} recommendation #{number}")
+                    for number, raw_rec in enumerate(
+                        reader.items(data, "recommendations", item), start=1
+                    )
+                ),
+            )
+        )
+    return dimensions
+
+
+def _read_question(reader: _Reader, raw: Any, fallback_item: str) -> QuestionSpec:
+    data = reader.mapping(raw, fallback_item)
+    code = reader.code(data, fallback_item)
+    item = f"question {code}"
+    kind = data.get("kind", "scale")
+    if kind not in KINDS:
+        reader.error(item, f"kind {kind!r} is not one of {', '.join(KINDS)}")
+    condition = None
+    if data.get("condition") is not None:
+        raw_condition = reader.mapping(data["condition"], f"{item} condition")
+        condition = ConditionSpec(
+            question=str(raw_condition.get("question", "")),
+            option=str(raw_condition.get("option", "")),
+        )
+    options = []
+    for number, raw_option in enumerate(reader.items(data, "options", item), start=1):
+        option_data = reader.mapping(raw_option, f"{item} option #{number}")
+        option_code = reader.code(option_data, f"{item} option #{number}")
+        option_item = f"{item} option {option_code}"
+        level = option_data.get("level")
+        if level is not None and (isinstance(level, bool) or not isinstance(level, int)):
+            reader.error(option_item, f"level must be a whole number, got {level!r}")
+            level = None
+        options.append(
+            OptionSpec(
+                code=option_code,
+                label=reader.text(option_data, "label", option_item, required=True),
+                level=level,
+                special=str(option_data.get("special") or ""),
+            )
+        )
+    return QuestionSpec(
+        code=code,
+        kind=str(kind),
+        text=reader.text(data, "text", item, required=True),
+        help=reader.text(data, "help", item, required=False),
+        required=reader.boolean(data, "required", item, kind != "text"),
+        weight=reader.decimal(data, "weight", item, Decimal(1)) or Decimal(0),
+        condition=condition,
+        min=reader.decimal(data, "min", item, None),
+        max=reader.decimal(data, "max", item, None),
+        unit=reader.text(data, "unit", item, required=False),
+        options=tuple(options),
+    )
+
+
+def _read_recommendation(reader: _Reader, raw: Any, item: str) -> RecommendationSpec:
+    data = reader.mapping(raw, item)
+    stage = reader.integer(data, "stage", item)
+    kind = str(data.get("kind", ""))
+    return RecommendationSpec(
+        stage=stage or 0,
+        kind=kind,
+        title=reader.text(data, "title", item, required=True),
+        body=reader.text(data, "body", item, required=False),
+    )

@@ -1,0 +1,178 @@
+"""The rules a question bank must meet before it is loaded or published."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from surveys.banks.spec import (
+    RECOMMENDATION_KINDS,
+    SPECIALS,
+    STAGE_COUNT,
+    BankError,
+    BankSpec,
+    ConditionSpec,
+    DimensionSpec,
+    QuestionSpec,
+    StageSpec,
+)
+
+
+def validate_bank(spec: BankSpec) -> list[BankError]:
+    """The rules a bank must meet before it is loaded or published."""
+    errors: list[BankError] = []
+    errors += _validate_stages(spec.stages)
+    if not spec.dimensions:
+        errors.append(BankError("questionnaire", "has no dimensions"))
+    seen_dimensions: set[str] = set()
+    seen_questions: dict[str, QuestionSpec] = {}
+    for dimension in spec.dimensions:
+        item = f"dimension {dimension.code}"
+        if dimension.code in seen_dimensions:
+            errors.append(BankError(item, "duplicate dimension code"))
+        seen_dimensions.add(dimension.code)
+        if dimension.weight <= 0:
+            errors.append(BankError(item, "weight must be more than 0"))
+        if not dimension.questions:
+            errors.append(BankError(item, "has no questions"))
+        for question in dimension.questions:
+            errors += _validate_question(question, seen_questions)
+            seen_questions[question.code] = question
+        errors += _validate_recommendations(dimension, spec.stages)
+    return errors
+
+
+def _validate_stages(stages: tuple[StageSpec, ...]) -> list[BankError]:
+    errors = []
+    levels = [stage.level for stage in stages]
+    if levels != list(range(1, STAGE_COUNT + 1)):
+        errors.append(
+            BankError("stages", f"levels must be 1 to {STAGE_COUNT} in order, got {levels}")
+        )
+    if stages and stages[0].min_score != 0:
+        errors.append(BankError(f"stage {stages[0].level}", "the first stage must start at 0"))
+    for previous, stage in pairwise(stages):
+        if stage.min_score <= previous.min_score:
+            errors.append(
+                BankError(
+                    f"stage {stage.level}",
+                    f"min_score {stage.min_score} must be above stage {previous.level}'s "
+                    f"{previous.min_score}",
+                )
+            )
+    errors.extend(
+        BankError(f"stage {stage.level}", f"min_score {stage.min_score} must be within 0-100")
+        for stage in stages
+        if not 0 <= stage.min_score <= 100
+    )
+    return errors
+
+
+def _validate_question(question: QuestionSpec, earlier: dict[str, QuestionSpec]) -> list[BankError]:
+    item = f"question {question.code}"
+    errors = []
+    if question.code in earlier:
+        errors.append(BankError(item, "duplicate question code"))
+    if question.weight < 0:
+        errors.append(BankError(item, "weight must not be negative"))
+    option_codes: set[str] = set()
+    for option in question.options:
+        option_item = f"{item} option {option.code}"
+        if option.code in option_codes:
+            errors.append(BankError(option_item, "duplicate option code"))
+        option_codes.add(option.code)
+        if option.special and option.special not in SPECIALS:
+            errors.append(BankError(option_item, f"special {option.special!r} is unknown"))
+        if option.special and option.level is not None:
+            errors.append(BankError(option_item, "a special option has no level"))
+        if option.level is not None and not 0 <= option.level <= 4:
+            errors.append(BankError(option_item, f"level {option.level} is outside 0-4"))
+    errors += _validate_options_for_kind(question)
+    if question.condition is not None:
+        errors += _validate_condition(question, question.condition, earlier)
+    return errors
+
+
+def _validate_options_for_kind(question: QuestionSpec) -> list[BankError]:
+    item = f"question {question.code}"
+    regular = [option for option in question.options if not option.special]
+    specials = [option.special for option in question.options if option.special]
+    errors = []
+    if question.kind in ("scale", "yes_no"):
+        if "none" in specials:
+            errors.append(BankError(item, "'none' options belong to multi questions only"))
+        levelless = [option.code for option in regular if option.level is None]
+        if levelless:
+            errors.append(BankError(item, f"options {levelless} need a level"))
+        levels = sorted(option.level for option in regular if option.level is not None)
+        if question.kind == "scale" and levels != [0, 1, 2, 3, 4]:
+            errors.append(
+                BankError(item, f"a scale needs one option per level 0-4, got levels {levels}")
+            )
+        if question.kind == "yes_no" and levels != [0, 4]:
+            errors.append(
+                BankError(item, f"yes/no needs options of level 0 and 4, got levels {levels}")
+            )
+    elif question.kind == "multi":
+        if len(regular) < 2:
+            errors.append(BankError(item, "a multi question needs at least two practices"))
+        levelled = [option.code for option in regular if option.level is not None]
+        if levelled:
+            errors.append(BankError(item, f"practices {levelled} must not have a level"))
+        if "not_applicable" in specials:
+            errors.append(BankError(item, "multi questions offer 'none', not 'not applicable'"))
+    elif question.options:
+        errors.append(BankError(item, f"{question.kind} questions have no options"))
+    if len(specials) != len(set(specials)):
+        errors.append(BankError(item, "each special option may appear once"))
+    if question.kind == "number":
+        if question.min is None or question.max is None:
+            errors.append(BankError(item, "number questions need 'min' and 'max'"))
+        elif question.min > question.max:
+            errors.append(BankError(item, "'min' must not exceed 'max'"))
+    elif question.min is not None or question.max is not None:
+        errors.append(BankError(item, "only number questions take 'min' and 'max'"))
+    return errors
+
+
+def _validate_condition(
+    question: QuestionSpec, condition: ConditionSpec, earlier: dict[str, QuestionSpec]
+) -> list[BankError]:
+    item = f"question {question.code}"
+    target = earlier.get(condition.question)
+    if target is None:
+        return [
+            BankError(
+                item,
+                f"condition points to {condition.question!r}, which is not an earlier question",
+            )
+        ]
+    if target.kind not in ("scale", "yes_no", "multi"):
+        return [BankError(item, f"condition question {target.code!r} has no options")]
+    if condition.option not in {option.code for option in target.options}:
+        return [
+            BankError(
+                item,
+                f"condition option {condition.option!r} is not an option of {target.code!r}",
+            )
+        ]
+    return []
+
+
+def _validate_recommendations(
+    dimension: DimensionSpec, stages: tuple[StageSpec, ...]
+) -> list[BankError]:
+    item = f"dimension {dimension.code}"
+    errors = []
+    for number, recommendation in enumerate(dimension.recommendations, start=1):
+        rec_item = f"{item} recommendation #{number}"
+        if recommendation.kind not in RECOMMENDATION_KINDS:
+            errors.append(
+                BankError(rec_item, f"kind {recommendation.kind!r} is not skill, tool or practice")
+            )
+        if not 2 <= recommendation.stage <= STAGE_COUNT:
+            errors.append(BankError(rec_item, f"stage {recommendation.stage} must be 2-5"))
+    covered = {recommendation.stage for recommendation in dimension.recommendations}
+    missing = [stage.level for stage in stages[1:] if stage.level not in covered]
+    if missing:
+        errors.append(BankError(item, f"has no recommendations for stages {missing}"))
+    return errors
