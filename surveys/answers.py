@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef
+from typing import Any
 
 from surveys.models import Answer, Response
 from surveys.structure import AnswerValue
@@ -15,37 +13,41 @@ Answers = dict[int, AnswerValue]  # by question id
 
 
 def answers_by_response(response_ids: Iterable[int]) -> dict[int, Answers]:
-    """Many responses' answers, by response id then question id (one query)."""
-    ticked = (
-        Answer.choices.through.objects.filter(answer_id=OuterRef("pk"))
-        .order_by("option_id")
-        .values("option_id")
-    )
+    """Many responses' answers, by response id then question id (one query).
+
+    A multiple-choice answer comes once per ticked option (the ORM joins the options when
+    `values_list` names the many-to-many field), and its rows are folded into one value.
+    """
     rows = (
         Answer.objects.filter(response_id__in=list(response_ids))
-        .annotate(choice_ids=ArraySubquery(ticked))
         .values_list(
             "response_id",
             "question_id",
             "option_id",
-            "choice_ids",
             "number",
             "text",
             "comment",
             "evidence_url",
+            "choices",
         )
         .order_by()
     )
+    ticked: dict[tuple[int, int], list[int]] = defaultdict(list)
+    stored: dict[tuple[int, int], dict[str, Any]] = {}
+    for response_id, question_id, option_id, number, text, comment, evidence, choice in rows:
+        stored[response_id, question_id] = {
+            "option_id": option_id,
+            "number": number,
+            "text": text,
+            "comment": comment,
+            "evidence_url": evidence,
+        }
+        if choice is not None:
+            ticked[response_id, question_id].append(choice)
     answers: dict[int, Answers] = defaultdict(dict)
-    for response_id, question_id, option_id, choice_ids, number, text, comment, evidence in rows:
-        answers[response_id][question_id] = AnswerValue(
-            option_id=option_id,
-            choice_ids=tuple(choice_ids),
-            number=number,
-            text=text,
-            comment=comment,
-            evidence_url=evidence,
-        )
+    for (response_id, question_id), fields in stored.items():
+        choices = tuple(sorted(ticked.get((response_id, question_id), ())))
+        answers[response_id][question_id] = AnswerValue(choice_ids=choices, **fields)
     return answers
 
 
