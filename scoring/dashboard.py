@@ -12,12 +12,15 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from scoring.change import RoundChange, median_change
+from scoring.charts import PALETTE
 from scoring.models import CityDimensionResult
 from scoring.results import city_medians, score_text, stage_at
 from surveys.models import City, Round, Stage
 from surveys.structure import Bank, SectionView, bank_for
 
 SORT_KEYS = ("name", "overall")
+# Cities a radar can tell apart: as many as the charts' colours and marker symbols.
+RADAR_CITIES = len(PALETTE)
 
 
 @dataclass(frozen=True)
@@ -27,7 +30,9 @@ class Filters:
     country: str = ""
     dimension: str = ""
     sort: str = "name"
-    overlay: tuple[str, ...] = ()  # city slugs on the radar overlay; empty means all
+    # City slugs on the radar overlay, at most RADAR_CITIES; empty means every city with a
+    # result when they fit on the radar, else only the median.
+    overlay: tuple[str, ...] = ()
     errors: tuple[str, ...] = ()
 
     @classmethod
@@ -43,6 +48,12 @@ class Filters:
         overlay = tuple(slug for slug in query.getlist("city") if slug in cities)
         if len(overlay) != len(query.getlist("city")):
             errors.append(_("Unknown cities were left out of the radar."))
+        if len(overlay) > RADAR_CITIES:
+            errors.append(
+                _("The radar tells at most %(count)d cities apart: it shows the first %(count)d.")
+                % {"count": RADAR_CITIES}
+            )
+            overlay = overlay[:RADAR_CITIES]
         country = query.get("country", "")
         if country and country not in countries:
             errors.append(
@@ -118,11 +129,21 @@ class Dashboard:
 
     @property
     def overlay_rows(self) -> list[CityRow]:
-        """Cities drawn on the radar: those chosen, or every city with a result."""
-        chosen = [r for r in self.rows if r.has_result]
+        """Cities drawn on the radar: those chosen, or every city with a result if they fit
+        on it (RADAR_CITIES), else none beside the median until some are chosen."""
+        with_result = [r for r in self.rows if r.has_result]
         if self.filters.overlay:
-            chosen = [r for r in chosen if r.city.slug in self.filters.overlay]
-        return chosen
+            return [r for r in with_result if r.city.slug in self.filters.overlay]
+        return with_result if len(with_result) <= RADAR_CITIES else []
+
+    @property
+    def radar_awaits_choice(self) -> bool:
+        """Too many cities to draw them all, and none chosen: the page asks for a choice."""
+        return (
+            not self.filters.overlay
+            and not self.overlay_rows
+            and any(r.has_result for r in self.rows)
+        )
 
     @property
     def all_cities(self) -> list[City]:

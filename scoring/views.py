@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 
 from scoring import charts
 from scoring.change import round_change
-from scoring.dashboard import dashboard_for
+from scoring.dashboard import RADAR_CITIES, dashboard_for
 from scoring.divergence import divergence_for
 from scoring.results import city_medians, city_report
 from scoring.selectors import round_and_city_for, round_for_facilitator, round_for_results
@@ -56,6 +56,7 @@ def dashboard(request: HttpRequest, round_id: int) -> HttpResponse:
     context = {
         "round": round_,
         "board": board,
+        "radar_cities": RADAR_CITIES,
         "heatmap_figure": charts.stage_heatmap(board.heatmap_data()),
         "distribution_figure": charts.stage_distribution(
             [f"{s.level}. {s.name}" for s, _ in distribution],

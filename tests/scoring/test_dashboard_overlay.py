@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from operations.demo import demo_values
+from scoring.dashboard import RADAR_CITIES
 from scoring.models import CityDimensionResult
 from tests import factories
 from tests.web import bank_of, find_all, html, submit_answers, text
@@ -111,3 +112,39 @@ def test_a_city_outside_the_round_counts_as_unknown(facilitator_client, three_ci
 
     assert _warnings(page) == [WARNING]
     assert _trace_names(page) == ["Antwerp", "Rotterdam", "Valenciennes", MEDIAN]
+
+
+@pytest.fixture
+def crowded(open_round, bank):
+    """One city more with a result than the radar tells apart, named "City 0" to "City 8"."""
+    for n in range(RADAR_CITIES + 1):
+        place = factories.CityFactory(name=f"City {n}", slug=f"city-{n}", country="NL")
+        open_round.cities.add(place)
+        user = factories.MembershipFactory(city=place, department="Mobility").user
+        submit_answers(open_round, user, demo_values(bank, place.slug, "Mobility", n))
+    return open_round
+
+
+def test_with_more_cities_than_the_radar_tells_apart_only_the_median_is_drawn_until_some_are_ticked(
+    facilitator_client, crowded
+):
+    page = _dashboard(facilitator_client, crowded)
+
+    assert _trace_names(page) == [MEDIAN]
+    assert text(find_all(html(page), "figcaption", id="overlay-caption")[0]).startswith(
+        "The median of all cities per dimension. Too many cities to tell apart on one radar:"
+        f" tick up to {RADAR_CITIES} above"
+    )
+
+
+def test_ticking_more_cities_than_the_radar_tells_apart_draws_the_first_ones_with_a_warning(
+    facilitator_client, crowded
+):
+    query = "?" + "&".join(f"city=city-{n}" for n in range(RADAR_CITIES + 1))
+
+    page = _dashboard(facilitator_client, crowded, query)
+
+    assert _trace_names(page) == [f"City {n}" for n in range(RADAR_CITIES)] + [MEDIAN]
+    assert _warnings(page) == [
+        f"The radar tells at most {RADAR_CITIES} cities apart: it shows the first {RADAR_CITIES}."
+    ]
