@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -149,14 +149,14 @@ class Dashboard:
     def all_cities(self) -> list[City]:
         return [row.city for row in self.rows]
 
-    def heatmap_data(self) -> dict[str, Any]:
+    def heatmap_data(self, rows: Sequence[CityRow]) -> dict[str, Any]:
+        """The heatmap's data for ``rows`` (the cities on the page), in their order."""
         return {
-            "cities": [row.city.name for row in self.rows],
+            "cities": [row.city.name for row in rows],
             "dimensions": [s.dimension.title for s in self.sections],
-            "scores": [[cell.score for cell in row.cells] for row in self.rows],
+            "scores": [[cell.score for cell in row.cells] for row in rows],
             "stages": [
-                [cell.stage.level if cell.stage else None for cell in row.cells]
-                for row in self.rows
+                [cell.stage.level if cell.stage else None for cell in row.cells] for row in rows
             ],
         }
 

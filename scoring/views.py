@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -46,18 +47,28 @@ def round_results_json(request: HttpRequest, round_id: int) -> JsonResponse:
     )
 
 
+# Cities per page of the dashboard's heatmap and table; the medians, the stages and the radar
+# take every city the filters keep.
+DASHBOARD_PAGE_SIZE = 50
+
+
 @require_safe
 def dashboard(request: HttpRequest, round_id: int) -> HttpResponse:
     """Facilitators compare every city of a round: heatmap, stages, radar and the table."""
     round_ = round_for_facilitator(request.user, round_id)
     board = dashboard_for(round_, request.GET)
+    page = Paginator(board.rows, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    others = request.GET.copy()  # the filters, for the links to other pages
+    others.pop("page", None)
     selected = board.overlay_rows
     distribution = board.stage_distribution
     context = {
         "round": round_,
         "board": board,
+        "page": page,
+        "page_query": others.urlencode(),
         "radar_cities": RADAR_CITIES,
-        "heatmap_figure": charts.stage_heatmap(board.heatmap_data()),
+        "heatmap_figure": charts.stage_heatmap(board.heatmap_data(list(page))),
         "distribution_figure": charts.stage_distribution(
             [f"{s.level}. {s.name}" for s, _ in distribution],
             [count for _, count in distribution],
