@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
 
 from surveys.answers import Answers, answers_by_response, answers_load
 from surveys.models import Membership, Response, Round
@@ -86,14 +87,8 @@ def round_for_officer(user: AnyUser, round_id: int) -> tuple[Round, Membership]:
     membership = membership_for(user)
     if membership is None:
         raise Http404
-    round_ = (
-        Round.objects.select_related("questionnaire")
-        .filter(pk=round_id, cities=membership.city_id)
-        .first()
-    )
-    if round_ is None:
-        raise Http404
-    return round_, membership
+    rounds = Round.objects.select_related("questionnaire")
+    return get_object_or_404(rounds, pk=round_id, cities=membership.city_id), membership
 
 
 def response_for_officer(user: AnyUser, round_id: int) -> tuple[Response, Answers] | None:
@@ -106,12 +101,12 @@ def response_for_officer(user: AnyUser, round_id: int) -> tuple[Response, Answer
     membership = membership_for(user)
     if membership is None:
         raise Http404
-    response = (
-        Response.objects.select_related("round__questionnaire")
-        .filter(round_id=round_id, respondent=membership.user_id, round__cities=membership.city_id)
-        .first()
-    )
-    if response is None:
+    try:
+        # get(), not first(): the model's ordering would join the round and city to sort one row.
+        response = Response.objects.select_related("round__questionnaire").get(
+            round_id=round_id, respondent=membership.user_id, round__cities=membership.city_id
+        )
+    except Response.DoesNotExist:
         return None
     return response, answers_load(response)
 
@@ -119,7 +114,4 @@ def response_for_officer(user: AnyUser, round_id: int) -> tuple[Response, Answer
 def response_for_facilitator(user: AnyUser, response_id: int) -> Response:
     if not is_facilitator(user):
         raise Http404
-    response = Response.objects.select_related("round", "city").filter(pk=response_id).first()
-    if response is None:
-        raise Http404
-    return response
+    return get_object_or_404(Response.objects.select_related("round", "city"), pk=response_id)

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import NoReturn
 
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,21 +41,14 @@ class ResponseIncomplete(Exception):
 
 
 def response_get_or_create(*, round: Round, membership: Membership) -> Response:
-    """The officer's one response to a round, created on first visit."""
-    response = Response.objects.filter(round=round, respondent=membership.user_id).first()
-    if response is not None:
-        return response
-    try:
-        with transaction.atomic():
-            return Response.objects.create(
-                round=round,
-                city=membership.city,
-                respondent=membership.user,
-                department=membership.department,
-            )
-    except IntegrityError:
-        # Two first visits at once (two tabs): the other request created it.
-        return Response.objects.get(round=round, respondent=membership.user_id)
+    """The officer's one response to a round, created on first visit (also when two tabs
+    make the first visit at once)."""
+    response, _created = Response.objects.get_or_create(
+        round=round,
+        respondent=membership.user,
+        defaults={"city": membership.city, "department": membership.department},
+    )
+    return response
 
 
 @dataclass(frozen=True)
