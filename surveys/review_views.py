@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from surveys.selectors import response_for_facilitator, signed_in
-from surveys.services import response_reopen
+from surveys.services import ResponseLocked, response_reopen
 from surveys.structure import progress_for, visible_question_ids
 from surveys.view_helpers import officer_response, submitted
 
@@ -58,12 +58,16 @@ def submit(request: HttpRequest, round_id: int) -> HttpResponse:
 def reopen(request: HttpRequest, response_id: int) -> HttpResponse:
     """A facilitator returns a submitted response to its officer for changes."""
     response = response_for_facilitator(request.user, response_id)
-    response_reopen(response=response, by=signed_in(request))
-    messages.success(
-        request,
-        _("The response of %(city)s (%(department)s) is open for changes again.")
-        % {"city": response.city.name, "department": response.department},
-    )
+    try:
+        response_reopen(response=response, by=signed_in(request))
+    except ResponseLocked as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("The response of %(city)s (%(department)s) is open for changes again.")
+            % {"city": response.city.name, "department": response.department},
+        )
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         next_url = reverse("home")

@@ -72,8 +72,10 @@ def answers_save(
     their history. ``before`` holds the stored answers at ``response.version``, when the
     caller read them with the response; otherwise they are read once the version is claimed.
     """
-    if response.version != expected_version:
-        _refuse(response, read_again=False)  # the page was older than the response in hand
+    if response.pk is None:  # never started: a closed round's pages show an unsaved one
+        _refuse(response)
+    if response.version != expected_version:  # the page is older than the response in hand
+        return _retried_or_refused(response, values, expected_version, stored=before)
     now = timezone.now()
     with transaction.atomic():
         claimed = (
@@ -82,7 +84,8 @@ def answers_save(
             .update(version=F("version") + 1, updated_at=now)
         )
         if not claimed:
-            _refuse(response, read_again=True)
+            current = Response.objects.select_related("round").get(pk=response.pk)
+            return _retried_or_refused(current, values, expected_version)
         if before is None:
             before = answers_load(response)
         changed = {
@@ -183,15 +186,31 @@ def _history(
             yield question_id, (old_snapshot, new_snapshot)
 
 
-def _refuse(response: Response, *, read_again: bool) -> NoReturn:
-    """Why a save cannot be made: the response is submitted or its round closed (locked), or
-    another save moved it on (stale). ``read_again`` when it changed since the caller read it."""
-    current = response
-    if read_again:
-        current = Response.objects.select_related("round").get(pk=response.pk)
-    if not current.is_editable:
+def _retried_or_refused(
+    current: Response,
+    values: Mapping[int, AnswerValue],
+    expected_version: int,
+    *,
+    stored: Answers | None = None,
+) -> SaveResult:
+    """A save on a version older than ``current`` (the response as last read, with its
+    ``stored`` answers if they were read with it). The same save again, after the reply to
+    the first one was lost (``current`` is the version that save produced, and holds these
+    values), counts as saved, so the page goes on; any other is refused (`_refuse`)."""
+    if current.is_editable and current.version == expected_version + 1:
+        if stored is None:
+            stored = answers_load(current)
+        if all(stored.get(qid, EMPTY_ANSWER) == value for qid, value in values.items()):
+            return SaveResult(response=current, answers=stored)
+    _refuse(current)
+
+
+def _refuse(response: Response) -> NoReturn:
+    """Why a save cannot be made on ``response`` as last read: it is submitted or its round
+    closed (locked), or another save moved it on (stale)."""
+    if not response.is_editable:
         raise ResponseLocked(_("This response can no longer be changed."))
-    raise StaleResponse(current)
+    raise StaleResponse(response)
 
 
 @transaction.atomic
@@ -203,6 +222,8 @@ def response_submit(*, response: Response, by: User, answers: Answers | None = N
     submitted, the round closed) it is locked and read again to decide. Scoring happens in
     the receivers of `response_submitted`, inside this transaction.
     """
+    if response.pk is None:  # never started: a closed round's pages show an unsaved one
+        raise ResponseLocked(_("This round is closed."))
     if response.is_editable and _submit_version(response, by, answers):
         return response
     locked = (
@@ -252,10 +273,14 @@ def _submit_version(response: Response, by: User, answers: Answers | None) -> bo
 
 @transaction.atomic
 def response_reopen(*, response: Response, by: User) -> Response:
-    """Return a submitted response to draft (a facilitator's action, recorded)."""
-    locked = Response.objects.select_for_update().get(pk=response.pk)
+    """Return a submitted response of an open round to draft (a facilitator's action,
+    recorded); ResponseLocked in a closed round."""
+    locked = Response.objects.select_for_update().select_related("round").get(pk=response.pk)
     if not locked.is_submitted:
         return locked
+    if not locked.round.is_open:
+        # Its officer could not change it, and the round's stored result would move.
+        raise ResponseLocked(_("This round is closed: open it again before reopening a response."))
     locked.status = Response.Status.DRAFT
     locked.reopened_at = timezone.now()
     locked.reopened_by = by

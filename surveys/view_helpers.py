@@ -37,15 +37,26 @@ def officer_response(request: HttpRequest, round_id: int) -> tuple[Round, Respon
     """The officer's round, response (started on the first visit) and its answers at the
     response's version, and the round's bank; 404 for a round of another city."""
     found = response_for_officer(request.user, round_id)
-    if found is None:
-        round_, membership = round_for_officer(request.user, round_id)
-        response = response_get_or_create(round=round_, membership=membership)
-        response.round = round_
-        # Usually new and empty; read anyway, as another tab may have started it first.
-        response.version, answers = answers_with_version(response)
-    else:
+    if found is not None:
         response, answers = found
-    return response.round, response, answers, bank_for(response.round.questionnaire)
+        return response.round, response, answers, bank_for(response.round.questionnaire)
+    round_, membership = round_for_officer(request.user, round_id)
+    bank = bank_for(round_.questionnaire)
+    if not round_.is_open:
+        # Nothing can be answered any more: the pages show an empty, read-only response
+        # without storing one.
+        unstarted = Response(
+            round=round_,
+            city=membership.city,
+            respondent=membership.user,
+            department=membership.department,
+        )
+        return round_, unstarted, {}, bank
+    response = response_get_or_create(round=round_, membership=membership)
+    response.round = round_
+    # Usually new and empty; read anyway, as another tab may have started it first.
+    response.version, answers = answers_with_version(response)
+    return round_, response, answers, bank
 
 
 def clock_time(moment: datetime) -> str:
