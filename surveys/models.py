@@ -415,6 +415,20 @@ class Response(models.Model):
         """`ResponseQuerySet.editable`'s rule, for a response (with its round) in hand."""
         return self.status == self.Status.DRAFT and self.round.is_open
 
+    def belongs_to(self, membership: Membership | None) -> bool:
+        """Whether this is the response of ``membership``'s officer in the city they belong to
+        now: an officer moved to another city keeps sight of the old city's response, but it
+        stays with that city, read-only to them."""
+        return (
+            membership is not None
+            and self.respondent_id == membership.user_id
+            and self.city_id == membership.city_id
+        )
+
+    def is_editable_by(self, membership: Membership | None) -> bool:
+        """Whether ``membership``'s officer may still change it: editable, and theirs."""
+        return self.is_editable and self.belongs_to(membership)
+
 
 class Answer(models.Model):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")

@@ -16,11 +16,13 @@ from surveys.services import ResponseLocked
 from surveys.structure import Bank, progress_for, visible_question_ids
 from surveys.view_helpers import (
     autosave_reply,
+    editable_for,
     officer_response,
     page_status,
     posted_answers_save,
     question_cards,
     saved_message,
+    stays_with,
     submitted,
 )
 
@@ -31,7 +33,7 @@ def questionnaire(request: HttpRequest, round_id: int) -> HttpResponse:
     """Every section's questions on one page, saved (and, if asked, submitted) in one post:
     for officers who would rather scroll than page, or who answer with colleagues at hand."""
     round_, response, answers, bank = officer_response(request, round_id)
-    if request.method == "POST" and response.is_editable:
+    if request.method == "POST" and editable_for(request, response):
         try:
             posted = posted_answers_save(
                 request, response, answers, lambda data: QuestionnaireForm(data, bank=bank)
@@ -94,7 +96,8 @@ def _render_questionnaire(
             for section_view in bank.sections
         ],
         "progress": progress,
-        "editable": response.is_editable,
+        "editable": editable_for(request, response),
+        "stays_with": stays_with(request, response),
         "conflict": conflict,
     }
     return render(

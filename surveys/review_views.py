@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 from surveys.selectors import response_for_facilitator, signed_in
 from surveys.services import ResponseLocked, response_reopen
 from surveys.structure import progress_for, visible_question_ids
-from surveys.view_helpers import officer_response, submitted
+from surveys.view_helpers import editable_for, officer_response, submitted
 
 
 @never_cache
@@ -43,6 +43,7 @@ def review(request: HttpRequest, round_id: int) -> HttpResponse:
         "bank": bank,
         "progress": progress,
         "sections": sections,
+        "editable": editable_for(request, response),
     }
     return render(request, "surveys/review.html", context)
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from surveys.answers import Answers, answers_load
 from surveys.models import Answer, AnswerChange, Membership, Response, Round
+from surveys.selectors import membership_for
 from surveys.signals import response_reopened, response_submitted
 from surveys.structure import AnswerValue, Progress, bank_for, progress_for
 
@@ -74,6 +75,7 @@ def answers_save(
     """
     if response.pk is None:  # never started: a closed round's pages show an unsaved one
         _refuse(response)
+    _refuse_unless_theirs(response, by)
     if response.version != expected_version:  # the page is older than the response in hand
         return _retried_or_refused(response, values, expected_version, stored=before)
     now = timezone.now()
@@ -205,6 +207,15 @@ def _retried_or_refused(
     _refuse(current)
 
 
+def _refuse_unless_theirs(response: Response, by: User) -> None:
+    """Only the officer writes their response, and only while they belong to its city."""
+    if not response.belongs_to(membership_for(by)):
+        raise ResponseLocked(
+            _("This response stays with %(city)s: you can no longer change it.")
+            % {"city": response.city.name}
+        )
+
+
 def _refuse(response: Response) -> NoReturn:
     """Why a save cannot be made on ``response`` as last read: it is submitted or its round
     closed (locked), or another save moved it on (stale)."""
@@ -224,6 +235,7 @@ def response_submit(*, response: Response, by: User, answers: Answers | None = N
     """
     if response.pk is None:  # never started: a closed round's pages show an unsaved one
         raise ResponseLocked(_("This round is closed."))
+    _refuse_unless_theirs(response, by)
     if response.is_editable and _submit_version(response, by, answers):
         return response
     locked = (

@@ -17,8 +17,13 @@ from django.utils.translation import ngettext
 
 from surveys.answers import Answers, answers_load, answers_with_version
 from surveys.forms import AnswersForm, QuestionGroup, field_name
-from surveys.models import Question, Response, Round
-from surveys.selectors import response_for_officer, round_for_officer, signed_in
+from surveys.models import City, Question, Response, Round
+from surveys.selectors import (
+    membership_for,
+    response_for_officer,
+    round_for_officer,
+    signed_in,
+)
 from surveys.services import (
     ResponseIncomplete,
     ResponseLocked,
@@ -57,6 +62,19 @@ def officer_response(request: HttpRequest, round_id: int) -> tuple[Round, Respon
     # Usually new and empty; read anyway, as another tab may have started it first.
     response.version, answers = answers_with_version(response)
     return round_, response, answers, bank
+
+
+def editable_for(request: HttpRequest, response: Response) -> bool:
+    """Whether the signed-in officer may still change ``response`` (`Response.is_editable_by`)."""
+    return response.is_editable_by(membership_for(request.user))
+
+
+def stays_with(request: HttpRequest, response: Response) -> City | None:
+    """The city a started response stays with, read-only, when its officer now belongs to
+    another city; None otherwise."""
+    if response.pk is None or response.belongs_to(membership_for(request.user)):
+        return None
+    return response.city
 
 
 def clock_time(moment: datetime) -> str:

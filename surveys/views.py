@@ -16,11 +16,13 @@ from surveys.services import ResponseLocked
 from surveys.structure import Bank, SectionView, progress_for, visible_question_ids
 from surveys.view_helpers import (
     autosave_reply,
+    editable_for,
     officer_response,
     page_status,
     posted_answers_save,
     question_cards,
     saved_message,
+    stays_with,
 )
 
 
@@ -45,7 +47,7 @@ def section(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
     or shows the page again with what needs correcting or was saved elsewhere first."""
     round_, response, answers, bank = officer_response(request, round_id)
     section_view = _section_or_404(bank, code)
-    if request.method == "POST" and response.is_editable:
+    if request.method == "POST" and editable_for(request, response):
         try:
             posted = posted_answers_save(
                 request, response, answers, lambda data: SectionForm(data, section=section_view)
@@ -134,7 +136,8 @@ def _render_section(
         "section_number": index + 1,
         "previous_code": codes[index - 1] if index > 0 else None,
         "next_code": codes[index + 1] if index + 1 < len(codes) else None,
-        "editable": response.is_editable,
+        "editable": editable_for(request, response),
+        "stays_with": stays_with(request, response),
         "conflict": conflict,
     }
     return render(

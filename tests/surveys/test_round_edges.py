@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from operations.demo import demo_values
 from scoring.models import CityResult
-from surveys.models import Response, Round
+from surveys.models import Answer, Membership, Response, Round
 from tests.web import bank_of, save_answers, section_data, submit_answers
 
 
@@ -120,3 +120,49 @@ def test_a_different_save_on_an_old_version_is_still_a_conflict(client, open_rou
     late = client.post(url, section_data(section, other, version=response.version))
 
     assert (late.status_code, late.json()["status"]) == (409, "conflict")
+
+
+def test_an_officer_moved_to_another_city_never_writes_into_the_old_citys_response(
+    client, open_round, officer, other_city
+):
+    bank = bank_of(open_round)
+    section = bank.sections[0]
+    values = demo_values(bank, "rotterdam", "Mobility", 1)
+    started = save_answers(open_round, officer, values)
+    stored = Answer.objects.filter(response=started).count()
+    Membership.objects.filter(user=officer).update(city=other_city)  # now in Valenciennes
+    client.force_login(officer)
+    section_url = reverse(
+        "surveys:section", kwargs={"round_id": open_round.pk, "code": section.dimension.code}
+    )
+    changed = demo_values(bank, "rotterdam", "Mobility", 2)
+
+    page = client.get(section_url)
+    autosave = client.post(
+        reverse(
+            "surveys:autosave",
+            kwargs={"round_id": open_round.pk, "code": section.dimension.code},
+        ),
+        section_data(section, changed, version=started.version),
+    )
+    saved = client.post(section_url, section_data(section, changed, version=started.version))
+    client.post(reverse("surveys:submit", kwargs={"round_id": open_round.pk}))
+
+    assert page.status_code == 200
+    assert (
+        "This response stays with Rotterdam, the city you answered for: it is read-only now"
+        " that you belong to another city." in page.content.decode()
+    )
+    assert (autosave.status_code, autosave.json()["status"]) == (409, "locked")
+    assert autosave.json()["message"] == (
+        "This response stays with Rotterdam: you can no longer change it."
+    )
+    assert saved.status_code == 200  # shown again, read-only; nothing saved
+    response = Response.objects.get(pk=started.pk)
+    assert (response.city_id, response.status, response.version) == (
+        started.city_id,
+        Response.Status.DRAFT,
+        started.version,
+    )
+    assert Answer.objects.filter(response=started).count() == stored
+    assert Response.objects.count() == 1
