@@ -293,3 +293,7 @@ DEMO_PASSWORD = _env_str("POLIS_DEMO_PASSWORD", "polis-demo-2021")
 
 # Retention of sessions and log-in records (`manage.py prune_personal_data`).
 PERSONAL_DATA_RETENTION_DAYS = _env_int("POLIS_RETENTION_DAYS", 90)
+
+# Officers see figures of other cities (the medians of cities) only where at least this many
+# other cities have a score: with fewer, a city's score follows from the median and one's own.
+PEER_FIGURES_MIN_OTHER_CITIES = _env_int("POLIS_PEER_THRESHOLD", 3)

@@ -59,18 +59,23 @@ def _closed(values: Sequence[Any]) -> list[Any]:
 
 
 def radar(rows: Sequence[DimensionRow], city_name: str) -> Figure:
-    """The city's dimension scores against the cross-city median."""
+    """The city's dimension scores against the cross-city median, where the viewer may see it
+    (no median trace at all where every median is withheld)."""
     theta = _closed([_wrapped(row.title) for row in rows])
+    medians = [row.cross_city_median for row in rows]
+    median_trace: list[dict[str, Any]] = [
+        {
+            "type": "scatterpolar",
+            "r": _closed(medians),
+            "theta": theta,
+            "name": "Median of all cities",
+            "line": {"color": PALETTE[1], "dash": "dash"},
+            "marker": {"symbol": SYMBOLS[1]},
+        }
+    ]
     return _figure(
         [
-            {
-                "type": "scatterpolar",
-                "r": _closed([row.cross_city_median for row in rows]),
-                "theta": theta,
-                "name": "Median of all cities",
-                "line": {"color": PALETTE[1], "dash": "dash"},
-                "marker": {"symbol": SYMBOLS[1]},
-            },
+            *(median_trace if any(m is not None for m in medians) else []),
             {
                 "type": "scatterpolar",
                 "r": _closed([row.score for row in rows]),

@@ -9,13 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from scoring.report import report_pdf, score_bars
-from scoring.results import city_report
-from scoring.selectors import round_and_city_for
+from scoring.results import city_report, peer_figures
+from scoring.selectors import peer_minimum_for, round_and_city_for
 from surveys.models import City, Round
+from surveys.selectors import AnyUser
 
 
-def _context(round_: Round, city: City) -> dict[str, object]:
-    report = city_report(round_, city)
+def _context(round_: Round, city: City, user: AnyUser) -> dict[str, object]:
+    report = city_report(round_, city, peer_figures(round_, city, peer_minimum_for(user)))
     return {
         "round": round_,
         "city": city,
@@ -28,14 +29,14 @@ def _context(round_: Round, city: City) -> dict[str, object]:
 @require_safe
 def city_report_page(request: HttpRequest, round_id: int, city_slug: str) -> HttpResponse:
     round_, city = round_and_city_for(request.user, round_id, city_slug)
-    return render(request, "scoring/report.html", _context(round_, city))
+    return render(request, "scoring/report.html", _context(round_, city, request.user))
 
 
 @require_safe
 def city_report_download(request: HttpRequest, round_id: int, city_slug: str) -> HttpResponse:
     round_, city = round_and_city_for(request.user, round_id, city_slug)
     response = HttpResponse(
-        report_pdf(request, _context(round_, city)), content_type="application/pdf"
+        report_pdf(request, _context(round_, city, request.user)), content_type="application/pdf"
     )
     filename = f"polis-assess-{slugify(city.name)}-{slugify(round_.title)}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -6,7 +6,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Aggregate, FloatField
+from django.db.models import Aggregate, Count, FloatField, Q
+from django.utils.translation import ngettext
 
 from scoring import engine
 from scoring.bridge import engine_bank
@@ -22,6 +23,29 @@ class Median(Aggregate):
     function = "percentile_cont"
     template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
     output_field = FloatField()
+
+
+@dataclass(frozen=True)
+class PeerFigures:
+    """The medians of cities a viewer may see, by dimension id, and the fewest other cities a
+    shown median needs (0: every median is shown)."""
+
+    medians: Mapping[int, float | None]
+    withheld: bool = False
+    minimum_others: int = 0
+
+    @property
+    def note(self) -> str:
+        """Why some medians are missing, or nothing where none is."""
+        if not self.withheld:
+            return ""
+        return ngettext(
+            "Figures of other cities are shown only where at least %(count)d other city has "
+            "a score, so that no city's score can be worked out from them.",
+            "Figures of other cities are shown only where at least %(count)d other cities have "
+            "a score, so that no city's score can be worked out from them.",
+            self.minimum_others,
+        ) % {"count": self.minimum_others}
 
 
 @dataclass(frozen=True)
@@ -98,6 +122,7 @@ class CityReport:
     overall_stage: Stage | None
     dimensions: list[DimensionRow]
     next_steps: tuple[engine.NextStep, ...]
+    peers: PeerFigures
 
     @property
     def has_result(self) -> bool:
@@ -123,6 +148,7 @@ class CityReport:
                 "key": self.bank.questionnaire.key,
                 "version": self.bank.questionnaire.version,
             },
+            "peer_figures": {"withheld": self.peers.withheld, "note": self.peers.note},
             "city": {"name": self.city.name, "slug": self.city.slug, "country": self.city.country},
             "submitted_responses": self.result.responses if self.result else 0,
             "overall": {
@@ -177,6 +203,32 @@ def city_medians(round: Round, city_ids: Collection[int] | None = None) -> dict[
     )
 
 
+def peer_figures(round: Round, city: City, minimum_others: int | None) -> PeerFigures:
+    """The medians of cities ``city``'s viewer may see in the round (one query): every median
+    for ``minimum_others`` None (facilitators), else only those of dimensions where at least
+    ``minimum_others`` cities besides ``city`` have a score. With fewer, the median gives
+    another city's score away: of two cities, the other's is twice the median less one's own."""
+    if minimum_others is None:
+        return PeerFigures(city_medians(round))
+    rows = (
+        CityDimensionResult.objects.filter(city_result__round=round, score__isnull=False)
+        .values("dimension_id")
+        .annotate(
+            median=Median("score"),
+            others=Count("pk", filter=~Q(city_result__city=city)),
+        )
+        .values_list("dimension_id", "median", "others")
+    )
+    medians: dict[int, float | None] = {}
+    withheld = False
+    for dimension_id, median, others in rows:
+        if others >= minimum_others:
+            medians[dimension_id] = median
+        else:
+            withheld = True
+    return PeerFigures(medians, withheld=withheld, minimum_others=minimum_others)
+
+
 def score_text(value: float | None) -> str:
     """A score as every page writes it: one decimal, or a dash for no score."""
     return "—" if value is None else f"{value:.1f}"
@@ -202,22 +254,18 @@ def _stored(round: Round, city: City) -> tuple[CityResult | None, dict[int, City
     return CityResult.objects.filter(round=round, city=city).first(), {}
 
 
-def city_report(
-    round: Round, city: City, medians: Mapping[int, float | None] | None = None
-) -> CityReport:
-    """The city's stored results in the round, against ``medians`` (`city_medians` of the round,
-    read here unless the caller has them)."""
+def city_report(round: Round, city: City, peers: PeerFigures) -> CityReport:
+    """The city's stored results in the round, against the medians of cities its viewer may see
+    (`peer_figures`)."""
     bank = bank_for(round.questionnaire)
     stages = {stage.level: stage for stage in bank.stages}
     result, stored = _stored(round, city)
-    if medians is None:
-        medians = city_medians(round)
     rows = [
         DimensionRow.of(
             section.dimension,
             stored.get(section.dimension.pk),
             stages,
-            medians.get(section.dimension.pk),
+            peers.medians.get(section.dimension.pk),
         )
         for section in bank.sections
     ]
@@ -229,4 +277,5 @@ def city_report(
         overall_stage=stage_at(stages, result.overall_stage) if result else None,
         dimensions=rows,
         next_steps=engine.next_steps(engine_bank(bank), [row.engine_score for row in rows]),
+        peers=peers,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -34,6 +35,15 @@ def round_for_results(user: AnyUser, round_id: int) -> tuple[Round, list[City]]:
     if not cities:
         raise Http404
     return round_, cities
+
+
+def peer_minimum_for(user: AnyUser) -> int | None:
+    """The fewest other cities a median of cities needs before the user sees it: none for
+    facilitators, who see every city anyway; the configured threshold for officers."""
+    if is_facilitator(user):
+        return None
+    minimum: int = settings.PEER_FIGURES_MIN_OTHER_CITIES
+    return minimum
 
 
 def round_for_facilitator(user: AnyUser, round_id: int) -> Round:

@@ -11,14 +11,19 @@ from scoring import charts
 from scoring.change import round_change
 from scoring.dashboard import RADAR_CITIES, dashboard_for
 from scoring.divergence import divergence_for
-from scoring.results import city_medians, city_report
-from scoring.selectors import round_and_city_for, round_for_facilitator, round_for_results
+from scoring.results import city_report, peer_figures
+from scoring.selectors import (
+    peer_minimum_for,
+    round_and_city_for,
+    round_for_facilitator,
+    round_for_results,
+)
 
 
 @require_safe
 def city_results(request: HttpRequest, round_id: int, city_slug: str) -> HttpResponse:
     round_, city = round_and_city_for(request.user, round_id, city_slug)
-    report = city_report(round_, city)
+    report = city_report(round_, city, peer_figures(round_, city, peer_minimum_for(request.user)))
     context = {"report": report, "round": round_, "city": city}
     if report.has_result:
         context["divergence"] = divergence_for(round_, city)
@@ -32,17 +37,23 @@ def city_results(request: HttpRequest, round_id: int, city_slug: str) -> HttpRes
 @require_safe
 def city_results_json(request: HttpRequest, round_id: int, city_slug: str) -> JsonResponse:
     round_, city = round_and_city_for(request.user, round_id, city_slug)
-    return JsonResponse(city_report(round_, city).as_json())
+    peers = peer_figures(round_, city, peer_minimum_for(request.user))
+    return JsonResponse(city_report(round_, city, peers).as_json())
 
 
 @require_safe
 def round_results_json(request: HttpRequest, round_id: int) -> JsonResponse:
     round_, cities = round_for_results(request.user, round_id)
-    medians = city_medians(round_)
+    minimum = peer_minimum_for(request.user)
+    # Facilitators' medians are the same for every city; an officer's depend on their city.
+    shared = peer_figures(round_, cities[0], None) if minimum is None and cities else None
     return JsonResponse(
         {
             "round": {"id": round_.pk, "title": round_.title, "demo_data": round_.is_demo},
-            "cities": [city_report(round_, city, medians).as_json() for city in cities],
+            "cities": [
+                city_report(round_, city, shared or peer_figures(round_, city, minimum)).as_json()
+                for city in cities
+            ],
         }
     )
 

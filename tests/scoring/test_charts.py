@@ -99,3 +99,23 @@ def test_department_dots_give_each_department_its_score_per_dimension():
         ("IT", [53.0, None, None]),
         ("Mobility", [70.0, 40.0, None]),
     ]
+
+
+# --- Peer figures ----------------------------------------------------------------------------
+
+
+def test_radar_has_no_median_trace_when_every_median_is_withheld():
+    rows = [_row("a", "Strategy", 61.5, None, []), _row("b", "Data", 40.0, None, [])]
+
+    figure = charts.radar(rows, "Rotterdam")
+
+    assert [(t["name"], t["r"]) for t in figure["data"]] == [("Rotterdam", [61.5, 40.0, 61.5])]
+
+
+def test_radar_keeps_the_median_trace_with_a_gap_where_one_median_is_withheld():
+    figure = charts.radar(ROWS, "Rotterdam")
+
+    assert [(t["name"], t["r"]) for t in figure["data"]] == [
+        ("Median of all cities", [55.0, None, 20.25, 55.0]),
+        ("Rotterdam", [61.5, 40.0, None, 61.5]),
+    ]

@@ -83,7 +83,7 @@ def test_results_page_shows_the_engines_city_scores_and_overall_stage(
         item.dimension: [
             f"{item.score:.1f}",
             f"{item.stage} · {stage_names[item.stage]}",
-            f"{item.score:.1f}",  # the only city with results is the median of all cities
+            "—",  # no other city has results: an officer sees no median of cities
             f"{round(100 * item.coverage)} %",
             f"{round(100 * item.dont_know_share)} %",
         ]
