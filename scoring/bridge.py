@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from enum import Enum
 
 from scoring import engine
 from surveys.models import Option, Question
-from surveys.structure import AnswerValue, Bank, visible_question_ids
+from surveys.structure import AnswerValue, Bank
 
 _FLAGS: dict[str, engine.Flag] = {
     Option.Special.DONT_KNOW: engine.Flag.DONT_KNOW,
@@ -41,10 +42,19 @@ def engine_bank(bank: Bank) -> engine.Bank:
     )
 
 
+class GatePath(Enum):
+    """How a question counts, given the answers to the gates above it."""
+
+    SHOWN = "shown"  # no condition, or its condition holds: its own answer counts
+    NO = "no"  # a gate above it got another answer ("No"): it counts as level 0
+    DONT_KNOW = "dont_know"  # a gate above it got "don't know": it counts as don't know
+    HIDDEN = "hidden"  # a gate above it is unanswered or not applicable: it does not count
+
+
 def engine_response(
     bank: Bank, department: str, answers: Mapping[int, AnswerValue]
 ) -> engine.ResponseInput:
-    """Turn one response's answers into engine input; hidden questions are not applicable."""
+    """Turn one response's answers into engine input; ``GatePath`` says how follow-ups count."""
     (single,) = engine_responses(bank, [(department, answers)])
     return single
 
@@ -58,34 +68,43 @@ def engine_responses(
     is built once and shared (they are immutable).
     """
     scoring = _scoring_for(bank)
-    built: dict[tuple[int, int | None, tuple[int, ...], bool], engine.AnswerInput] = {}
+    built: dict[tuple[int, int | None, tuple[int, ...], GatePath], engine.AnswerInput] = {}
     inputs = []
     for department, answers in responses:
-        visible = visible_question_ids(bank, answers)
+        paths = scoring.paths(answers)
         items = []
         for question in scoring.questions:
             answer = answers.get(question.pk)
-            applicable = question.pk in visible
+            path = paths[question.pk]
             key = (
                 question.pk,
                 None if answer is None else answer.option_id,
                 () if answer is None else answer.choice_ids,
-                applicable,
+                path,
             )
             item = built.get(key)
             if item is None:
                 value, flag = scoring.value(question, answer)
+                if path is GatePath.NO:
+                    value, flag = 0.0, engine.Flag.NONE
+                elif path is GatePath.DONT_KNOW:
+                    value, flag = None, engine.Flag.DONT_KNOW
                 item = built[key] = engine.AnswerInput(
                     question=question.code,
                     dimension=question.dimension,
                     weight=question.weight,
                     value=value,
                     flag=flag,
-                    applicable=applicable,
+                    applicable=path is not GatePath.HIDDEN,
                 )
             items.append(item)
         inputs.append(engine.ResponseInput(department=department, answers=tuple(items)))
     return inputs
+
+
+def answer_paths(bank: Bank, answers: Mapping[int, AnswerValue]) -> dict[int, GatePath]:
+    """Every question's ``GatePath`` given one response's answers, by question id."""
+    return _scoring_for(bank).paths(answers)
 
 
 def answer_value(
@@ -108,6 +127,8 @@ class _Question:
     is_scored: bool
     is_multi: bool
     practices: int  # its options that are not special (what a multiple choice counts)
+    condition: int | None  # the option of an earlier question that shows it
+    gate: int | None  # that earlier question
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +152,12 @@ class _Scoring:
                 is_scored=question.is_scored,
                 is_multi=question.kind == Question.Kind.MULTI,
                 practices=sum(1 for o in question.options.all() if not o.special),
+                condition=question.condition_id,
+                gate=(
+                    None
+                    if question.condition_id is None
+                    else bank.options_by_id[question.condition_id].question_id
+                ),
             )
             for section in bank.sections
             for question in section.questions
@@ -144,6 +171,37 @@ class _Scoring:
             )
             for pk, option in bank.options_by_id.items()
         }
+
+    def paths(self, answers: Mapping[int, AnswerValue]) -> dict[int, GatePath]:
+        # Conditions only point to earlier questions, so one pass in bank order sees every
+        # gate before its follow-ups, and a follow-up of a follow-up inherits the gate's path.
+        paths: dict[int, GatePath] = {}
+        for question in self.by_id.values():
+            if question.condition is None or question.gate is None:
+                paths[question.pk] = GatePath.SHOWN
+                continue
+            above = paths.get(question.gate, GatePath.HIDDEN)
+            if above is not GatePath.SHOWN:
+                paths[question.pk] = above
+                continue
+            paths[question.pk] = self._path_below(question.condition, answers.get(question.gate))
+        return paths
+
+    def _path_below(self, condition: int, answer: AnswerValue | None) -> GatePath:
+        if answer is None:
+            return GatePath.HIDDEN
+        if answer.chose(condition):
+            return GatePath.SHOWN
+        picked = [answer.option_id] if answer.option_id is not None else list(answer.choice_ids)
+        chosen = [self.options[pk] for pk in picked if pk in self.options]
+        if not chosen:
+            return GatePath.HIDDEN
+        flag = _flag(chosen)
+        if flag is engine.Flag.DONT_KNOW:
+            return GatePath.DONT_KNOW
+        if flag is engine.Flag.NOT_APPLICABLE:
+            return GatePath.HIDDEN
+        return GatePath.NO
 
     def value(
         self, question: _Question, answer: AnswerValue | None

@@ -148,11 +148,22 @@ def _validate_condition(
         ]
     if target.kind not in ("scale", "yes_no", "multi"):
         return [BankError(item, f"condition question {target.code!r} has no options")]
-    if condition.option not in {option.code for option in target.options}:
+    option = next((option for option in target.options if option.code == condition.option), None)
+    if option is None:
         return [
             BankError(
                 item,
                 f"condition option {condition.option!r} is not an option of {target.code!r}",
+            )
+        ]
+    if option.special:
+        # Scoring counts a follow-up as level 0 when its gate gets a regular answer other than
+        # the condition's, and as don't know on "don't know": a special option cannot open it.
+        return [
+            BankError(
+                item,
+                f"condition option {condition.option!r} is special ({option.special}); "
+                "a condition needs a regular option such as 'yes'",
             )
         ]
     return []

@@ -212,6 +212,23 @@ def test_condition_on_an_unknown_option_is_rejected(tmp_path):
     )
 
 
+def test_condition_on_a_special_option_is_rejected(tmp_path):
+    data = bank_data()
+    _question(data, "q2")["options"].append(
+        {"code": "dont-know", "special": "dont_know", "label": "Don't know"}
+    )
+    _question(data, "q3")["condition"] = {"question": "q2", "option": "dont-know"}
+    path = _write(tmp_path, data)
+
+    _assert_nothing_loaded(
+        path,
+        problems=[
+            f"{path}: question q3: condition option 'dont-know' is special (dont_know); "
+            "a condition needs a regular option such as 'yes'"
+        ],
+    )
+
+
 def test_duplicate_question_code_across_dimensions_is_rejected(tmp_path):
     data = bank_data()
     _question(data, "q9")["code"] = "q1"

@@ -267,7 +267,7 @@ def test_follow_up_of_a_gate_answered_yes_is_required(officer_client, open_round
     assert follow_up in links
 
 
-def test_follow_up_of_a_gate_answered_no_is_not_scored_even_if_answered_before(
+def test_follow_up_of_a_gate_answered_no_counts_at_level_0_even_if_answered_before(
     officer_client, open_round, officer, bank, complete
 ):
     save_answers(open_round, officer, _strategy_at_level_two(bank, complete, "no"))
@@ -279,8 +279,13 @@ def test_follow_up_of_a_gate_answered_no_is_not_scored_even_if_answered_before(
     score = DimensionScore.objects.get(
         result__response__respondent=officer, dimension=strategy.dimension
     )
-    assert (score.applicable, score.answered) == (len(unconditional), len(unconditional))
-    assert (score.score, score.stage) == (50.0, 3)
+    # The follow-up's stored level 2 is replaced by level 0: "No" never beats a weak "Yes".
+    counted = len(unconditional) + 1
+    assert (score.applicable, score.answered) == (counted, counted)
+    assert (score.score, score.stage) == (
+        pytest.approx(100 * 2 * len(unconditional) / (4 * counted)),
+        2,
+    )
 
 
 def test_follow_up_of_a_gate_answered_yes_is_scored(
