@@ -115,7 +115,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=_env_int("POLIS_LOGIN_COOLOFF_MINUTES", 15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = 1 if _env_bool("DJANGO_BEHIND_PROXY", False) else None
+# Behind the proxy every connection comes from the proxy: lock the address it forwarded instead.
+AXES_CLIENT_IP_CALLABLE = "polis_assess.client_address.client_address"
 
 # Scripts only from our own origin; plotly and Bootstrap set inline styles, so styles may.
 CONTENT_SECURITY_POLICY = {
@@ -272,7 +273,9 @@ SECURE_SSL_REDIRECT = _env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = _env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = _env_bool("DJANGO_SECURE_HSTS_PRELOAD", not DEBUG)
-if _env_bool("DJANGO_BEHIND_PROXY", False):
+# One trusted proxy in front: its X-Forwarded-Proto and the last X-Forwarded-For entry it adds.
+BEHIND_PROXY = _env_bool("DJANGO_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {

@@ -126,3 +126,58 @@ def test_trying_again_while_locked_restarts_the_cool_off(officer):
     assert during.status_code == 429
     assert after.status_code == 429
     assert _signed_in_as(client) is None
+
+
+PROXY = "10.0.0.2"  # the one trusted proxy: every connection behind it comes from here
+
+
+def _log_in_through_proxy(username: str, password: str, forwarded_for: str):
+    client = Client()
+    response = client.post(
+        "/accounts/login/",
+        {"username": username, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+    return response, client
+
+
+@pytest.mark.django_db
+def test_behind_the_proxy_an_attackers_failures_do_not_lock_the_victim_out_elsewhere(
+    officer, settings
+):
+    settings.BEHIND_PROXY = True
+    statuses = [
+        _log_in_through_proxy(officer.username, "wrong-password-guess", HOME)[0].status_code
+        for _ in range(settings.AXES_FAILURE_LIMIT)
+    ]
+
+    victim, client = _log_in_through_proxy(officer.username, PASSWORD, ELSEWHERE)
+    attacker, _ = _log_in_through_proxy(officer.username, PASSWORD, HOME)
+
+    assert statuses == [200, 200, 200, 200, 429]
+    assert (victim.status_code, victim.headers["Location"]) == (302, "/")
+    assert _signed_in_as(client) == str(officer.pk)
+    assert attacker.status_code == 429
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {HOME}
+
+
+@pytest.mark.django_db
+def test_behind_the_proxy_a_spoofed_forwarded_hop_neither_frees_nor_frames_anyone(
+    officer, settings
+):
+    settings.BEHIND_PROXY = True
+    # The attacker writes the victim's address, then a new one each time, in front of the
+    # address the proxy appends; only the proxy's own entry counts.
+    statuses = [
+        _log_in_through_proxy(
+            officer.username, "wrong-password-guess", f"{ELSEWHERE}, 192.0.2.{i}, {HOME}"
+        )[0].status_code
+        for i in range(settings.AXES_FAILURE_LIMIT)
+    ]
+
+    victim, client = _log_in_through_proxy(officer.username, PASSWORD, ELSEWHERE)
+
+    assert statuses == [200, 200, 200, 200, 429]
+    assert victim.status_code == 302
+    assert _signed_in_as(client) == str(officer.pk)
