@@ -129,6 +129,32 @@ def test_no_page_carries_inline_script_the_policy_would_block(pages):
     assert offenders == {}
 
 
+NEVER_STORED = "max-age=0, no-cache, no-store, must-revalidate, private"
+
+
+@pytest.mark.django_db
+def test_every_page_of_private_data_is_never_stored_by_browsers_or_proxies(
+    pages, client, open_round, city, facilitator, officer
+):
+    round_id = open_round.pk
+    downloads = {
+        "report_pdf": (officer, f"/rounds/{round_id}/cities/{city.slug}/report.pdf"),
+        "round_json": (facilitator, f"/rounds/{round_id}/results.json"),
+        "export_answers_csv": (facilitator, f"/rounds/{round_id}/exports/answers.csv"),
+        "export_city_scores_xlsx": (facilitator, f"/rounds/{round_id}/exports/city-scores.xlsx"),
+    }
+    cache_control = {name: pages[name]().headers.get("Cache-Control") for name in sorted(pages)}
+    for name, (user, path) in downloads.items():
+        client.force_login(user)
+        response = client.get(path)
+        cache_control[name] = (response.status_code, response.headers.get("Cache-Control"))
+
+    assert cache_control == {
+        **dict.fromkeys(sorted(pages), NEVER_STORED),
+        **dict.fromkeys(downloads, (200, NEVER_STORED)),
+    }
+
+
 @pytest.mark.django_db
 def test_answer_pages_are_never_stored_by_browsers_or_proxies(pages):
     cache_control = {name: pages[name]()["Cache-Control"] for name in sorted(NEVER_CACHED)}
