@@ -1,12 +1,37 @@
-"""Project middleware for the HTTP edges: no response of the app's own is kept in a cache."""
+"""Project middleware for the HTTP edges: bounded request bodies in, uncached responses out."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+
+
+class RequestBodyLimitMiddleware:
+    """Answers 413 to a request whose declared body is over the limit, before reading any of it.
+
+    Django caps form fields (DATA_UPLOAD_MAX_MEMORY_SIZE) only while parsing, and streams file
+    parts to the temporary folder whatever their size; the app takes no uploads, so a long body
+    is never legitimate. A body without a Content-Length is never read by Django at all.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # as Django reads it: no body
+        if length > settings.REQUEST_BODY_MAX_BYTES:
+            return HttpResponse(
+                _("The request is too large."), status=413, content_type="text/plain"
+            )
+        return self.get_response(request)
 
 
 class PrivateResponsesMiddleware:

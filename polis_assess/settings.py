@@ -89,6 +89,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that nothing reads an over-long body.
+    "polis_assess.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After whitenoise, whose static files are meant to be cached.
@@ -135,6 +137,12 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# The app takes no uploads: a file part is refused (400) before a byte of it is stored, and a
+# body over the limit (form fields are capped at Django's 2.5 MB) is refused (413) unread.
+DATA_UPLOAD_MAX_NUMBER_FILES = 0
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+REQUEST_BODY_MAX_BYTES = _env_int("POLIS_REQUEST_BODY_MAX_BYTES", 3 * 1024 * 1024)
 
 ROOT_URLCONF = "polis_assess.urls"
 WSGI_APPLICATION = "polis_assess.wsgi.application"
