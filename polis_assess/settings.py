@@ -301,6 +301,21 @@ LOGGING = {
     },
 }
 
+# Password-reset mails an hour: per e-mail address, and per client address (a city hall's
+# officers may share one). Counted in the cache below.
+PASSWORD_RESET_MAILS_PER_ADDRESS = _env_int("POLIS_PASSWORD_RESET_PER_ADDRESS", 3)
+PASSWORD_RESET_MAILS_PER_CLIENT = _env_int("POLIS_PASSWORD_RESET_PER_CLIENT", 10)
+# One process: Django's local-memory cache. Several app servers must share their counts: set
+# POLIS_CACHE_TABLE and run `manage.py createcachetable` (docs/deploy.md).
+_CACHE_TABLE = _env_str("POLIS_CACHE_TABLE", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": _CACHE_TABLE}
+        if _CACHE_TABLE
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 # Demo accounts created by `manage.py seed_demo` share this password (development only).
 DEMO_PASSWORD = _env_str("POLIS_DEMO_PASSWORD", "polis-demo-2021")
 

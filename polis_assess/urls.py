@@ -9,6 +9,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from polis_assess import views
+from polis_assess.password_reset import ThrottledPasswordResetView
 
 urlpatterns = [
     path("", include("surveys.home_views")),
@@ -19,6 +20,12 @@ urlpatterns = [
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
+    ),
+    # Before Django's own reset page, which it replaces.
+    path(
+        "accounts/password_reset/",
+        ThrottledPasswordResetView.as_view(),
+        name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
