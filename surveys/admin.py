@@ -29,6 +29,7 @@ from surveys.models import (
     Round,
     Stage,
 )
+from surveys.structure import clear_cache
 
 
 def _questionnaire_of(obj: Any) -> Questionnaire | None:
@@ -45,7 +46,16 @@ def _questionnaire_of(obj: Any) -> Questionnaire | None:
 
 
 class DraftOnlyMixin:
-    """Bank items may be changed only while their questionnaire is a draft."""
+    """Bank items may be changed only while their questionnaire is a draft (the models' clean()
+    says so too); every change clears the cached banks."""
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)  # type: ignore[misc]
+        clear_cache()
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)  # type: ignore[misc]
+        clear_cache()
 
     def _is_locked(self, obj: Any) -> bool:
         questionnaire = _questionnaire_of(obj)
@@ -179,6 +189,17 @@ class QuestionAdmin(DraftOnlyMixin, SimpleHistoryAdmin):
     inlines = [OptionInline]
     list_select_related = ["dimension__questionnaire"]
     raw_id_fields = ["condition"]
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None and "dimension" in form.base_fields:
+            # Only the dimensions of its own version: every version has the same titles.
+            form.base_fields["dimension"].queryset = Dimension.objects.filter(
+                questionnaire=obj.dimension.questionnaire_id
+            )
+        return form
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # added as an inline of a draft dimension

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -83,6 +84,9 @@ class Stage(models.Model):
     def __str__(self) -> str:
         return f"{self.level}. {self.name}"
 
+    def clean(self) -> None:
+        bank_item_clean(self, "questionnaire", self.questionnaire_id, "questionnaire")
+
 
 class Dimension(models.Model):
     questionnaire = models.ForeignKey(
@@ -105,6 +109,9 @@ class Dimension(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        bank_item_clean(self, "questionnaire", self.questionnaire_id, "questionnaire")
 
 
 class Question(models.Model):
@@ -164,6 +171,16 @@ class Question(models.Model):
     def __str__(self) -> str:
         return f"{self.code}: {self.text[:60]}"
 
+    def clean(self) -> None:
+        questionnaire_id = self.dimension.questionnaire_id if self.dimension_id else None
+        bank_item_clean(self, "dimension", questionnaire_id, "dimension__questionnaire")
+        condition = self.condition
+        if (
+            condition is not None
+            and condition.question.dimension.questionnaire_id != questionnaire_id
+        ):
+            raise ValidationError({"condition": _("Choose an option of this questionnaire.")})
+
     @property
     def is_scored(self) -> bool:
         return self.kind in self.SCORABLE_KINDS and self.weight > 0
@@ -209,6 +226,10 @@ class Option(models.Model):
     def __str__(self) -> str:
         return self.label[:80]
 
+    def clean(self) -> None:
+        questionnaire_id = self.question.dimension.questionnaire_id if self.question_id else None
+        bank_item_clean(self, "question", questionnaire_id, "question__dimension__questionnaire")
+
 
 class Recommendation(models.Model):
     class Kind(models.TextChoices):
@@ -244,6 +265,29 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.title}"
+
+    def clean(self) -> None:
+        questionnaire_id = self.dimension.questionnaire_id if self.dimension_id else None
+        bank_item_clean(self, "dimension", questionnaire_id, "dimension__questionnaire")
+
+
+def bank_item_clean(
+    item: models.Model, field: str, questionnaire_id: int | None, path: str
+) -> None:
+    """The rule every bank item keeps: it is added, changed and moved within one draft version
+    of its questionnaire only (``path`` leads from the item to that questionnaire). Published
+    versions are what rounds were answered and scored against."""
+    if questionnaire_id is None:
+        return
+    status = Questionnaire.objects.filter(pk=questionnaire_id).values_list("status", flat=True)
+    if status.get() != Questionnaire.Status.DRAFT:
+        raise ValidationError({field: _("Only a draft version of a questionnaire can change.")})
+    if item.pk is not None:
+        before = type(item)._default_manager.filter(pk=item.pk).values_list(path, flat=True)
+        if before.exists() and before.get() != questionnaire_id:
+            raise ValidationError(
+                {field: _("An item stays in its own version of the questionnaire.")}
+            )
 
 
 # --- Cities and people ----------------------------------------------------------------------

@@ -5,11 +5,16 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import model_to_dict
 from django.urls import reverse
 
+from surveys import structure
 from surveys.banks.files import bank_load_file
-from surveys.banks.store import bank_write
+from surveys.banks.store import bank_write, questionnaire_new_draft
 from surveys.models import Dimension, Option, Question, Questionnaire, Recommendation
+from surveys.structure import bank_for
 from tests.conftest import BANK_DIR
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +183,75 @@ def test_changelist_lists_its_rows(admin_client_, open_round, officer, url_name,
 
     assert response.status_code == 200
     assert shows in response.content.decode()
+
+
+# --- Bank items stay in their own draft version -------------------------------------------
+
+
+def _question_form(rf, user, question):
+    request = rf.get("/")
+    request.user = user
+    model_admin = admin.site._registry[Question]
+    return model_admin.get_form(request, question, change=True)
+
+
+def test_a_draft_questions_dimension_can_be_chosen_from_its_own_version_only(
+    rf, admin_user_, draft, ddg
+):
+    question = Question.objects.filter(dimension__questionnaire=draft).order_by("pk")[0]
+    published = Dimension.objects.filter(questionnaire=ddg).order_by("pk")[0]
+    data = {**model_to_dict(question), "dimension": published.pk}
+
+    form = _question_form(rf, admin_user_, question)(data, instance=question)
+
+    assert set(form.base_fields["dimension"].queryset) == set(
+        Dimension.objects.filter(questionnaire=draft)
+    )
+    assert form.is_valid() is False
+    assert form.errors["dimension"] == [
+        "Select a valid choice. That choice is not one of the available choices."
+    ]
+    assert Question.objects.get(pk=question.pk).dimension_id == question.dimension_id
+
+
+def test_a_draft_question_moved_into_a_published_bank_fails_validation(draft, ddg):
+    question = Question.objects.filter(dimension__questionnaire=draft).order_by("pk")[0]
+    question.dimension = Dimension.objects.filter(questionnaire=ddg).order_by("pk")[0]
+
+    with pytest.raises(ValidationError) as refused:
+        question.full_clean()
+
+    assert refused.value.message_dict["dimension"] == [
+        "Only a draft version of a questionnaire can change."
+    ]
+
+
+def test_a_draft_question_moved_into_another_draft_fails_validation(draft, ddg):
+    other = questionnaire_new_draft(questionnaire=ddg)
+    question = Question.objects.filter(dimension__questionnaire=draft).order_by("pk")[0]
+    question.dimension = Dimension.objects.filter(questionnaire=other).order_by("pk")[0]
+
+    with pytest.raises(ValidationError) as refused:
+        question.full_clean()
+
+    assert refused.value.message_dict["dimension"] == [
+        "An item stays in its own version of the questionnaire."
+    ]
+
+
+def test_deleting_a_bank_item_in_the_admin_clears_the_cached_banks(admin_client_, draft, ddg):
+    bank_for(ddg)  # a published bank, cached
+    assert structure._cache != {}
+    question = (
+        Question.objects.filter(dimension__questionnaire=draft)
+        .exclude(options__dependent_questions__isnull=False)
+        .order_by("pk")[0]
+    )
+
+    reply = admin_client_.post(
+        reverse("admin:surveys_question_delete", args=[question.pk]), {"post": "yes"}
+    )
+
+    assert reply.status_code == 302
+    assert not Question.objects.filter(pk=question.pk).exists()
+    assert structure._cache == {}
