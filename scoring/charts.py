@@ -48,9 +48,17 @@ def _figure(data: list[dict[str, Any]], **layout: object) -> Figure:
     }
 
 
+def _text(name: str) -> str:
+    """A name as plotly text that shows it as written: plotly reads tags such as <a>, <b> and
+    <br> in every label, legend and hover text and decodes &amp;, &lt; and &gt;, so a city
+    named "<a href=...>x</a>" in admin would otherwise become a link inside the chart."""
+    return name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _wrapped(title: str, width: int = 18) -> str:
-    # plotly does not wrap axis labels; long dimension titles would run off the chart.
-    return "<br>".join(textwrap.wrap(title, width)) or title
+    # plotly does not wrap axis labels; long dimension titles would run off the chart. The
+    # lines are escaped one by one so that only our own <br> remains a tag.
+    return "<br>".join(_text(line) for line in textwrap.wrap(title, width)) or _text(title)
 
 
 def _closed(values: Sequence[Any]) -> list[Any]:
@@ -80,7 +88,7 @@ def radar(rows: Sequence[DimensionRow], city_name: str) -> Figure:
                 "type": "scatterpolar",
                 "r": _closed([row.score for row in rows]),
                 "theta": theta,
-                "name": city_name,
+                "name": _text(city_name),
                 "fill": "toself",
                 "line": {"color": PALETTE[0]},
                 "marker": {"symbol": SYMBOLS[0]},
@@ -98,7 +106,7 @@ def radar(rows: Sequence[DimensionRow], city_name: str) -> Figure:
 
 def department_dots(rows: Sequence[DimensionRow], departments: Sequence[str]) -> Figure:
     """Each department's score per dimension: the spread between them is the silo picture."""
-    titles = [row.title for row in rows]
+    titles = [_text(row.title) for row in rows]
     scores = [_first_scores(row) for row in rows]
     return _figure(
         [
@@ -107,7 +115,7 @@ def department_dots(rows: Sequence[DimensionRow], departments: Sequence[str]) ->
                 "x": [by_department.get(department) for by_department in scores],
                 "y": titles,
                 "mode": "markers",
-                "name": department,
+                "name": _text(department),
                 "marker": {
                     "size": 13,
                     "color": PALETTE[index % len(PALETTE)],
@@ -154,8 +162,8 @@ def stage_heatmap(data: dict[str, Any]) -> Figure:
             {
                 "type": "heatmap",
                 "z": data["stages"],
-                "x": data["dimensions"],
-                "y": data["cities"],
+                "x": [_text(title) for title in data["dimensions"]],
+                "y": [_text(name) for name in data["cities"]],
                 "text": text,
                 "texttemplate": "%{text}",
                 "zmin": 0.5,
@@ -178,7 +186,7 @@ def stage_distribution(labels: Sequence[str], counts: Sequence[int]) -> Figure:
         [
             {
                 "type": "bar",
-                "x": list(labels),
+                "x": [_text(label) for label in labels],
                 "y": list(counts),
                 "text": [str(count) for count in counts],
                 "textposition": "outside",
@@ -205,7 +213,7 @@ def radar_overlay(
             "type": "scatterpolar",
             "r": _closed(scores),
             "theta": theta,
-            "name": name,
+            "name": _text(name),
             "line": {"color": PALETTE[index % len(PALETTE)]},
             "marker": {"symbol": SYMBOLS[index % len(SYMBOLS)]},
         }

@@ -101,6 +101,59 @@ def test_department_dots_give_each_department_its_score_per_dimension():
     ]
 
 
+# --- Names are text, never markup (plotly reads tags in every label, legend and hover) ---------
+
+LINK = '<a href="https://evil.example">x</a>'
+# The same name in plotly's text: tags escaped, so plotly draws the characters as written.
+LINK_TEXT = '&lt;a href="https://evil.example"&gt;x&lt;/a&gt;'
+
+
+def test_radar_shows_a_city_name_with_a_link_as_text():
+    figure = charts.radar(ROWS, LINK)
+
+    assert figure["data"][-1]["name"] == LINK_TEXT
+
+
+def test_radar_escapes_dimension_titles_but_keeps_its_own_line_breaks():
+    rows = [_row("a", "Data management & quality <b>", 40.0, None, [])]
+
+    theta = charts.radar(rows, "Rotterdam")["data"][-1]["theta"]
+
+    assert theta == ["Data management &amp;<br>quality &lt;b&gt;"] * 2
+
+
+def test_department_dots_show_department_and_dimension_names_as_text():
+    rows = [_row("a", LINK, 40.0, None, [(LINK, 40.0)])]
+
+    trace = charts.department_dots(rows, [LINK])["data"][0]
+
+    assert (trace["name"], trace["y"]) == (LINK_TEXT, [LINK_TEXT])
+
+
+def test_stage_heatmap_shows_city_and_dimension_names_as_text():
+    data = {"cities": [LINK], "dimensions": ["R&D <i>"], "scores": [[50.0]], "stages": [[3]]}
+
+    trace = charts.stage_heatmap(data)["data"][0]
+
+    assert (trace["y"], trace["x"]) == ([LINK_TEXT], ["R&amp;D &lt;i&gt;"])
+    assert trace["text"] == [["50<br>stage 3"]]
+
+
+def test_stage_distribution_shows_stage_names_as_text():
+    trace = charts.stage_distribution(["1. <b>Ad hoc</b>"], [2])["data"][0]
+
+    assert trace["x"] == ["1. &lt;b&gt;Ad hoc&lt;/b&gt;"]
+
+
+def test_radar_overlay_shows_city_names_and_dimension_titles_as_text():
+    figure = charts.radar_overlay([LINK], [(LINK, [50.0])], [50.0])
+
+    assert [t["name"] for t in figure["data"]] == [LINK_TEXT, "Median of all cities"]
+    assert (
+        figure["data"][0]["theta"] == ['&lt;a href="https://e<br>vil.example"&gt;x&lt;/a&gt;'] * 2
+    )
+
+
 # --- Peer figures ----------------------------------------------------------------------------
 
 
