@@ -1,0 +1,33 @@
+"""A reopened and resubmitted response carries its new submission time in the answers CSV."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from operations.demo import demo_values
+from scoring.answers_csv import answer_rows
+from surveys.models import Response
+from surveys.services import response_reopen, response_submit
+from tests.web import bank_of, submit_answers
+
+pytestmark = pytest.mark.django_db
+
+FIRST_SUBMISSION = datetime(2024, 3, 2, 9, 30, tzinfo=UTC)
+
+
+def test_a_resubmitted_response_has_its_new_submission_time_in_the_answers_csv(
+    open_round, officer, facilitator
+):
+    bank = bank_of(open_round)
+    response = submit_answers(open_round, officer, demo_values(bank, "rotterdam", "IT", 1))
+    Response.objects.filter(pk=response.pk).update(submitted_at=FIRST_SUBMISSION)
+    reopened = response_reopen(response=Response.objects.get(pk=response.pk), by=facilitator)
+
+    resubmitted = response_submit(response=reopened, by=officer)
+
+    assert resubmitted.submitted_at is not None
+    assert resubmitted.submitted_at > FIRST_SUBMISSION
+    times = {row[15] for row in answer_rows(open_round)}
+    assert times == {resubmitted.submitted_at.astimezone(UTC).isoformat()}
