@@ -11,11 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F
 from playwright.sync_api import Page, expect
 
+from surveys.answers import answers_load
 from surveys.models import Question, Response, Round
-from surveys.structure import SectionView, bank_for
+from surveys.services import answers_save
+from surveys.structure import AnswerValue, SectionView, bank_for
 
 FACILITATOR = "facilitator"
 # Demo officers (``seed_demo``) in the open round 2: one who has not started, one more who has
@@ -153,11 +154,22 @@ def _section_errors(page: Page) -> None:
 
 
 def _section_conflict(page: Page) -> None:
-    # Saved elsewhere after this page was loaded: Save shows the conflict and keeps the answers.
+    # Saved elsewhere after this page was loaded (another answer than the page shows): Save
+    # shows the conflict and keeps the answers.
     round_ = demo_round(ROUND_2)
-    page.goto(_section_url(round_, bank_for(round_.questionnaire).sections[0]))
-    Response.objects.filter(round=round_, respondent__username=NOT_STARTED_TOO).update(
-        version=F("version") + 1
+    section = bank_for(round_.questionnaire).sections[0]
+    page.goto(_section_url(round_, section))
+    response = Response.objects.select_related("round", "respondent__membership").get(
+        round=round_, respondent__username=NOT_STARTED_TOO
+    )
+    question = next(q for q in section.questions if q.kind in Question.CHOICE_KINDS)
+    stored = answers_load(response).get(question.pk)
+    other = next(o for o in question.options.all() if stored is None or o.pk != stored.option_id)
+    answers_save(
+        response=response,
+        values={question.pk: AnswerValue(option_id=other.pk)},
+        expected_version=response.version,
+        by=response.respondent,
     )
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator("#conflict-message")).to_be_visible()
