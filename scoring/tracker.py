@@ -68,7 +68,7 @@ def tracker_for(round: Round) -> Tracker:
         )
     }
     drafts = [pk for pk, status, *_ in responses.values() if status == Response.Status.DRAFT]
-    answers = answers_by_response(drafts) if drafts else {}
+    answers = answers_by_response(drafts)  # no query for none: Django skips an empty IN
     memberships = (
         Membership.objects.filter(city__in=round.cities.all())
         .order_by("city__name", "department", "user__username")
