@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth import middleware as auth_middleware
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.cache import add_never_cache_headers
@@ -51,3 +52,23 @@ class PrivateResponsesMiddleware:
             # The same header as Django's never_cache on the answer pages.
             add_never_cache_headers(response)
         return response
+
+
+class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
+    """Django's, but a public view (`login_not_required`) is let through before the session is read.
+
+    Django's asks `request.user.is_authenticated` first, which reads the session from the
+    database: with the database down, a monitor's /health/ with a session cookie then answered
+    500 instead of the health check's own 503.
+    """
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponseBase],
+        view_args: tuple[object, ...],
+        view_kwargs: dict[str, object],
+    ) -> HttpResponseBase | None:
+        if not getattr(view_func, "login_required", True):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)

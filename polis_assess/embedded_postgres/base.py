@@ -1,12 +1,19 @@
-"""Database backend that starts an embedded PostgreSQL (pgserver) on first connection."""
+"""Database backend that starts an embedded PostgreSQL (pgserver) on first connection, and again
+whenever it finds the server stopped: every new connection checks, in every process.
+
+Only the embedded path does this. With DATABASE_URL, settings choose Django's own backend, which
+never starts a server.
+"""
 
 from __future__ import annotations
 
+import subprocess
 import threading
 import warnings
 from pathlib import Path
 from typing import Any
 
+import psycopg2
 from django.db.backends.base.creation import TEST_DATABASE_PREFIX
 from django.db.backends.postgresql import base
 
@@ -29,6 +36,30 @@ def ensure_server(pgdata: Path) -> Any:
                 # cleanup_mode=None: the server outlives this process; the next command reuses it.
                 _servers[key] = pgserver.get_server(pgdata, cleanup_mode=None)
     return _servers[key]
+
+
+def running_socket_dir(server: Any) -> Path:
+    """The socket directory of the running server, started again first if it was stopped.
+
+    Read from ``postmaster.pid`` on every call rather than remembered: the server may have been
+    stopped and started by another process since. A failed start is a database error (Django
+    reports it as ``OperationalError``), so the health check answers 503 rather than 500.
+    """
+    from pgserver.utils import PostmasterInfo
+
+    info = PostmasterInfo.read_from_pgdata(server.pgdata)
+    if info is None or not info.is_running() or info.status != "ready":
+        try:
+            # One thread here, and pgserver's own lock across processes: one of them starts the
+            # server, the others then find it running.
+            with _lock, server._lock:
+                server.ensure_postgres_running()
+        except (subprocess.SubprocessError, OSError, AssertionError) as error:
+            raise psycopg2.OperationalError(
+                f"the embedded PostgreSQL did not start: {error}"
+            ) from error
+        info = server.get_postmaster_info()
+    return Path(info.socket_dir)
 
 
 def ensure_database(server: Any, pgdata: Path, name: str) -> None:
@@ -62,7 +93,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         original = self.settings_dict
         self.settings_dict = {
             **original,
-            "HOST": str(server.get_postmaster_info().socket_dir),
+            "HOST": str(running_socket_dir(server)),
             "OPTIONS": {k: v for k, v in options.items() if k not in {"pgdata", "create_db"}},
         }
         try:

@@ -7,13 +7,14 @@ import dataclasses
 import pytest
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
 from surveys import structure
 from surveys.banks.files import bank_load_file
 from surveys.banks.store import bank_write, questionnaire_new_draft
-from surveys.models import Dimension, Option, Question, Questionnaire, Recommendation
+from surveys.models import Dimension, Option, Question, Questionnaire, Recommendation, Stage
 from surveys.structure import bank_for
 from tests.conftest import BANK_DIR
 
@@ -255,3 +256,61 @@ def test_deleting_a_bank_item_in_the_admin_clears_the_cached_banks(admin_client_
     assert reply.status_code == 302
     assert not Question.objects.filter(pk=question.pk).exists()
     assert structure._cache == {}
+
+
+# --- ... and the database itself holds the rule, for writers that skip validation --------------
+
+
+def test_the_database_refuses_a_draft_question_moved_into_a_published_bank(draft, ddg):
+    question = Question.objects.filter(dimension__questionnaire=draft).order_by("pk")[0]
+    published = Dimension.objects.filter(questionnaire=ddg).order_by("pk")[0]
+
+    with pytest.raises(IntegrityError, match="only a draft version"), transaction.atomic():
+        Question.objects.filter(pk=question.pk).update(dimension=published)
+
+    assert Question.objects.get(pk=question.pk).dimension_id == question.dimension_id
+
+
+def test_the_database_refuses_a_draft_question_moved_into_another_draft(draft, ddg):
+    other = questionnaire_new_draft(questionnaire=ddg)
+    question = Question.objects.filter(dimension__questionnaire=draft).order_by("pk")[0]
+
+    with pytest.raises(IntegrityError, match="stays in its own version"), transaction.atomic():
+        Question.objects.filter(pk=question.pk).update(
+            dimension=Dimension.objects.filter(questionnaire=other).order_by("pk")[0]
+        )
+
+
+@pytest.mark.parametrize("item", ["stage", "dimension", "question", "option", "recommendation"])
+def test_the_database_refuses_a_new_item_in_a_published_bank(ddg, item):
+    dimension = Dimension.objects.filter(questionnaire=ddg).order_by("pk")[0]
+    question = Question.objects.filter(dimension=dimension).order_by("pk")[0]
+    new = {
+        "stage": lambda: Stage.objects.create(questionnaire=ddg, level=9, name="Ninth"),
+        "dimension": lambda: Dimension.objects.create(questionnaire=ddg, code="late", title="L"),
+        "question": lambda: Question.objects.create(dimension=dimension, code="late", text="?"),
+        "option": lambda: Option.objects.create(question=question, code="late", label="L"),
+        "recommendation": lambda: Recommendation.objects.create(
+            dimension=dimension, stage_level=1, kind="skill", title="Late", body="Late"
+        ),
+    }[item]
+
+    with pytest.raises(IntegrityError, match="only a draft version"), transaction.atomic():
+        new()
+
+
+def test_the_database_refuses_a_condition_from_another_version(draft, ddg):
+    question = Question.objects.filter(dimension__questionnaire=draft).order_by("pk")[0]
+    elsewhere = Option.objects.filter(question__dimension__questionnaire=ddg).order_by("pk")[0]
+
+    with pytest.raises(IntegrityError, match="condition"), transaction.atomic():
+        Question.objects.filter(pk=question.pk).update(condition=elsewhere)
+
+
+def test_published_texts_can_still_be_corrected_in_place(ddg):
+    # The triggers watch where an item belongs, not its wording.
+    question = Question.objects.filter(dimension__questionnaire=ddg).order_by("pk")[0]
+    question.text = "Corrected wording?"
+    question.save()
+
+    assert Question.objects.get(pk=question.pk).text == "Corrected wording?"
