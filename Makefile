@@ -7,7 +7,7 @@ MANAGE := DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py
 STAMP := $(VENV)/.installed
 BANKS := fixtures/question_banks/data-driven-government.yaml fixtures/question_banks/insight-driven-mobility.yaml
 
-.PHONY: install lock run migrate seed test check lint fmt migrations-check bench screenshots browser
+.PHONY: install lock run migrate seed test check lint fmt migrations-check bench screenshots browser messages
 
 # Exact versions from requirements.lock (written by `make lock`), then this project itself.
 $(STAMP): requirements.lock pyproject.toml package.json
@@ -18,7 +18,13 @@ $(STAMP): requirements.lock pyproject.toml package.json
 	npm install --no-audit --no-fund --silent
 	touch $(STAMP)
 
-install: $(STAMP)  ## create .venv and install the locked Python packages and npm packages (skipped when up to date)
+# The interface's translations, compiled from locale/<language>/LC_MESSAGES/django.po (GNU gettext).
+MESSAGES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+%.mo: %.po
+	command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
+	msgfmt --check-format -o $@ $<
+
+install: $(STAMP) $(MESSAGES)  ## create .venv, install the locked Python and npm packages, compile the translations (skipped when up to date)
 
 # Keeps every pinned version that still satisfies pyproject.toml; UPGRADE=1 takes the newest.
 lock:  ## write requirements.lock from pyproject.toml (after changing a dependency; UPGRADE=1 to upgrade all)
@@ -52,6 +58,10 @@ lint: install
 fmt: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+messages: install  ## collect new interface strings into locale/*/LC_MESSAGES/django.po, to translate
+	$(MANAGE) makemessages -l nl -l fr --no-obsolete --ignore=.venv --ignore=node_modules \
+		--ignore=var --ignore=tests --ignore=bench --ignore=docs
 
 migrations-check: install
 	$(MANAGE) makemigrations --check --dry-run

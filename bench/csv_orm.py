@@ -12,18 +12,28 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.postgres.aggregates import StringAgg
+from django.db.models import TextField, Value
+from django.db.models.functions import Coalesce, NullIf
 
 
-def answer_rows_orm(round: Any) -> Iterator[tuple[Any, ...]]:
+def answer_rows_orm(round: Any, language: str = "en") -> Iterator[tuple[Any, ...]]:
     """What `scoring.answers_csv.answer_rows` yields, read with one QuerySet."""
     from surveys.models import Answer, Question
 
+    def in_language(path: str) -> Coalesce:
+        # The text in ``language``, or the English one where a draft left it blank.
+        return Coalesce(NullIf(f"{path}_{language}", Value("", TextField())), f"{path}_en")
+
     practices = StringAgg(
-        "choices__label", delimiter="; ", order_by="choices__position", default=""
+        in_language("choices__label"), delimiter="; ", order_by="choices__position", default=""
     )
     rows = (
         Answer.objects.filter(response__round=round)
-        .annotate(practices=practices)
+        .annotate(
+            practices=practices,
+            question_text=in_language("question__text"),
+            option_label=in_language("option__label"),
+        )
         .order_by(
             "response__city__name",
             "response__department",
@@ -39,22 +49,24 @@ def answer_rows_orm(round: Any) -> Iterator[tuple[Any, ...]]:
             "response__status",
             "question__dimension__code",
             "question__code",
-            "question__text",
+            "question_text",
             "question__kind",
             "option__level",
-            "option__label",
+            "option_label",
             "practices",
             "number",
             "text",
             "comment",
             "evidence_url",
+            "language",
             "updated_at",
             "response__submitted_at",
         )
     )
     for row in rows.iterator(chunk_size=1000):
         (title, city, department, respondent, status, dimension, code, text_, kind) = row[:9]
-        level, label, practices_, number, text, comment, evidence, answered, submitted = row[9:]
+        level, label, practices_, number, text, comment, evidence, language_ = row[9:17]
+        answered, submitted = row[17:]
         if label is None:
             label = practices_ if kind == Question.Kind.MULTI else ""
         yield (
@@ -72,6 +84,7 @@ def answer_rows_orm(round: Any) -> Iterator[tuple[Any, ...]]:
             text,
             comment,
             evidence,
+            language_,
             _iso(answered),
             _iso(submitted),
         )
@@ -98,7 +111,7 @@ def main() -> None:
         times = []
         for _ in range(5):
             started = time.perf_counter()
-            count = sum(1 for _ in rows(round_))
+            count = sum(1 for _ in rows(round_, "en"))
             times.append(time.perf_counter() - started)
         median = statistics.median(times)
         print(f"{name}: {count} rows in {median * 1000:.0f} ms = {count / median:,.0f} rows/s")

@@ -94,7 +94,12 @@ def seed_people(cities_file: Path, password: str) -> list[DemoAccount]:
     facilitator.groups.add(facilitators_group())
     for entry in data["cities"]:
         city, _ = City.objects.get_or_create(
-            slug=entry["slug"], defaults={"name": entry["name"], "country": entry["country"]}
+            slug=entry["slug"],
+            defaults={
+                "name": entry["name"],
+                "country": entry["country"],
+                "language": entry["language"],
+            },
         )
         for department in entry["departments"]:
             username = f"{city.slug}-{slugify(department)}"

@@ -19,6 +19,7 @@ from surveys.models import (
     Dimension,
     Membership,
     Option,
+    Profile,
     Question,
     Questionnaire,
     Recommendation,
@@ -41,6 +42,9 @@ def personal_data_export(user: User) -> dict[str, Any]:
             "email": user.email,
             "date_joined": user.date_joined.isoformat(),
             "last_login": user.last_login.isoformat() if user.last_login else None,
+            # The language the person chose with the switcher ("" when they never chose one).
+            "language": Profile.objects.filter(user=user).values_list("language", flat=True).first()
+            or "",
         },
         "membership": (
             {"city": membership.city.name, "department": membership.department}

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth import forms
 from django.contrib.auth.views import PasswordResetView
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseRedirect
+from django.utils import translation
+from django.utils.module_loading import import_string
 
 from polis_assess.client_address import client_address
 
@@ -37,6 +40,32 @@ def _within_limits(email: str, client: str | None) -> bool:
     )
 
 
+class PasswordResetForm(forms.PasswordResetForm):
+    """Django's form, writing each mail in its recipient's language (settings.POLIS_USER_LANGUAGE
+    names the rule; this package imports no app) or else in the page's."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        user_language = import_string(settings.POLIS_USER_LANGUAGE)
+        language = user_language(context["user"]) or translation.get_language()
+        with translation.override(language):
+            super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name,
+            )
+
+
 class ThrottledPasswordResetView(PasswordResetView):
     """Django's reset page; over the limit it sends nothing and answers exactly as if it had.
 
@@ -44,7 +73,9 @@ class ThrottledPasswordResetView(PasswordResetView):
     nothing about accounts; the limited path still looks the address up, as sending does.
     """
 
-    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+    form_class = PasswordResetForm
+
+    def form_valid(self, form: forms.PasswordResetForm) -> HttpResponse:
         email = form.cleaned_data["email"]
         if _within_limits(email, client_address(self.request)):
             return super().form_valid(form)

@@ -13,6 +13,7 @@ from polis_assess.password_reset import ThrottledPasswordResetView
 
 urlpatterns = [
     path("", include("surveys.home_views")),
+    path("", include("surveys.language_views")),
     path("health/", views.health, name="health"),
     path("account/keep-alive/", views.keep_alive, name="keep_alive"),
     path("account/", include("operations.urls")),

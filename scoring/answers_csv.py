@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from django.db import connection
 
 from scoring.csv_text import BOM, CHUNK, Echo, neutralise
+from surveys.banks.spec import LANGUAGES
 from surveys.models import Option, Question, Round
 
 RENDERED_CACHE = 512  # groups of answer cells kept rendered while writing the answers CSV
@@ -32,6 +33,7 @@ ANSWER_HEADER = (
     "text",
     "comment",
     "evidence_link",
+    "answer_language",
     "answered_at",
     "submitted_at",
 )
@@ -77,12 +79,13 @@ WITH response AS (
 )
 SELECT answer.response_id, answer.question_id, answer.option_id,
        CASE WHEN question.kind = '{multi}' THEN (
-           SELECT string_agg(option.label, '; ' ORDER BY option.position)
+           SELECT string_agg({label}, '; ' ORDER BY option.position)
            FROM surveys_answer_choices AS choice
            JOIN surveys_option AS option ON option.id = choice.option_id
            WHERE choice.answer_id = answer.id
        ) END,
-       answer.number, answer.text, answer.comment, answer.evidence_url, {answered_at}
+       answer.number, answer.text, answer.comment, answer.evidence_url, answer.language,
+       {answered_at}
 FROM response
 JOIN surveys_answer AS answer ON answer.response_id = response.id
 JOIN question ON question.id = answer.question_id
@@ -103,9 +106,15 @@ def _isoformat(column: str) -> str:
 
 
 _RESPONSES_SQL = _RESPONSES_SQL_TEMPLATE.format(submitted_at=_isoformat("response.submitted_at"))
-_ANSWERS_SQL = _ANSWERS_SQL_TEMPLATE.format(
-    answered_at=_isoformat("answer.updated_at"), multi=Question.Kind.MULTI.value
-)
+# One per language: an option's label in it, or in English where a draft left it blank.
+_ANSWERS_SQL = {
+    language: _ANSWERS_SQL_TEMPLATE.format(
+        answered_at=_isoformat("answer.updated_at"),
+        multi=Question.Kind.MULTI.value,
+        label=f"coalesce(nullif(option.label_{language}, ''), option.label_en)",
+    )
+    for language in LANGUAGES
+}
 
 Group = TypeVar("Group")
 
@@ -124,7 +133,7 @@ def _records(sql: str, round: Round) -> Iterator[tuple[Any, ...]]:
 
 
 def _answer_groups(
-    round: Round, render: Callable[[Sequence[Any]], Group]
+    round: Round, language: str, render: Callable[[Sequence[Any]], Group]
 ) -> Iterator[tuple[Group, Group, Group, Group, str, str]]:
     """Each answer's row as four groups of cells (response, question, option and answer) and
     its two times, answered and submitted.
@@ -132,19 +141,21 @@ def _answer_groups(
     ``render`` turns a group of cells into its output. The group of a response, question or
     option (most of a row's text) is rendered once and shared by all the rows that repeat it.
     Answers are to the round's questionnaire, so its questions and options are all we need.
-    The times are text that needs no quoting, left for the caller to place.
+    The times are text that needs no quoting, left for the caller to place. Question texts and
+    option labels are in ``language`` (English where a draft left one blank); codes, levels and
+    what officers typed are the same in every language.
     """
     questions = {
-        row[0]: render(row[1:])
-        for row in Question.objects.filter(
+        pk: render((dimension, code, text or english))
+        for pk, dimension, code, english, text in Question.objects.filter(
             dimension__questionnaire_id=round.questionnaire_id
-        ).values_list("pk", "dimension__code", "code", "text")
+        ).values_list("pk", "dimension__code", "code", "text_en", f"text_{language}")
     }
     options = {
-        row[0]: render(row[1:])
-        for row in Option.objects.filter(
+        pk: render((level, label or english))
+        for pk, level, english, label in Option.objects.filter(
             question__dimension__questionnaire_id=round.questionnaire_id
-        ).values_list("pk", "level", "label")
+        ).values_list("pk", "level", "label_en", f"label_{language}")
     }
     responses = {
         response: (render((round.title, city, department, _respondent(id_), status)), submitted)
@@ -159,8 +170,9 @@ def _answer_groups(
         text,
         comment,
         evidence,
+        answer_language,
         answered,
-    ) in _records(_ANSWERS_SQL, round):
+    ) in _records(_ANSWERS_SQL[language], round):
         if response not in responses:
             continue  # started after the responses were read: left out as if a moment later
         response_group, submitted = responses[response]
@@ -168,7 +180,7 @@ def _answer_groups(
             response_group,
             questions[question],
             options[option] if option is not None else render((None, practices or "")),
-            render((number, text, comment, evidence)),
+            render((number, text, comment, evidence, answer_language)),
             answered,
             submitted,
         )
@@ -178,13 +190,14 @@ def _respondent(respondent_id: int | None) -> int | str:
     return respondent_id if respondent_id is not None else "erased"
 
 
-def answer_rows(round: Round) -> Iterator[tuple[Any, ...]]:
+def answer_rows(round: Round, language: str) -> Iterator[tuple[Any, ...]]:
     """One row per answer (the columns of ANSWER_HEADER); memory stays flat."""
-    for response, question, option, answer, answered, submitted in _answer_groups(round, tuple):
+    groups = _answer_groups(round, language, tuple)
+    for response, question, option, answer, answered, submitted in groups:
         yield (*response, *question, *option, *answer, answered, submitted)
 
 
-def answers_csv(round: Round) -> Iterator[str]:
+def answers_csv(round: Round, language: str) -> Iterator[str]:
     """The answers CSV in pieces of CHUNK rows, every cell made inert; memory stays flat.
 
     csv.writer quotes each cell on its own, so writing a row's groups of cells one by one and
@@ -203,6 +216,8 @@ def answers_csv(round: Round) -> Iterator[str]:
         return line.removesuffix(line_end)
 
     yield BOM + writer.writerow(ANSWER_HEADER)
-    lines = (delimiter.join(groups) + line_end for groups in _answer_groups(round, render))
+    lines = (
+        delimiter.join(groups) + line_end for groups in _answer_groups(round, language, render)
+    )
     while piece := "".join(islice(lines, CHUNK)):
         yield piece

@@ -16,6 +16,8 @@ from functools import cache
 from typing import Any
 
 import plotly.graph_objects as go
+from django.utils import formats
+from django.utils.translation import gettext as _
 
 from scoring.results import DimensionRow
 
@@ -42,6 +44,9 @@ def _figure(data: list[dict[str, Any]], **layout: object) -> Figure:
             "font": FONT,
             "margin": {"l": 40, "r": 40, "t": 40, "b": 40},
             "paper_bgcolor": "white",
+            # Numbers in axis ticks and hover texts as the page's language writes them.
+            "separators": formats.get_format("DECIMAL_SEPARATOR")
+            + formats.get_format("THOUSAND_SEPARATOR"),
             **layout,
             "template": _template(),
         },
@@ -76,7 +81,7 @@ def radar(rows: Sequence[DimensionRow], city_name: str) -> Figure:
             "type": "scatterpolar",
             "r": _closed(medians),
             "theta": theta,
-            "name": "Median of all cities",
+            "name": _text(_("Median of all cities")),
             "line": {"color": PALETTE[1], "dash": "dash"},
             "marker": {"symbol": SYMBOLS[1]},
         }
@@ -125,7 +130,7 @@ def department_dots(rows: Sequence[DimensionRow], departments: Sequence[str]) ->
             }
             for index, department in enumerate(departments)
         ],
-        xaxis={"range": [-2, 102], "title": {"text": "Score (0–100)"}},
+        xaxis={"range": [-2, 102], "title": {"text": _text(_("Score (0–100)"))}},
         yaxis={"autorange": "reversed", "automargin": True},
         legend={"orientation": "h", "y": -0.2},
         height=max(320, 48 * len(rows) + 120),
@@ -150,9 +155,11 @@ def stage_heatmap(data: dict[str, Any]) -> Figure:
     scale: list[list[float | str]] = []
     for index, colour in enumerate(STAGE_COLOURS):
         scale += [[index / 5, colour], [(index + 1) / 5, colour]]
+    # Translated once, not per cell: a dashboard page has up to 50 cities × 8 dimensions.
+    stage_label = _text(_("stage %(level)s"))
     text = [
         [
-            "—" if score is None else f"{score:.0f}<br>stage {stage}"
+            "—" if score is None else f"{score:.0f}<br>{stage_label % {'level': stage}}"
             for score, stage in zip(score_row, stage_row, strict=True)
         ]
         for score_row, stage_row in zip(data["scores"], data["stages"], strict=True)
@@ -169,7 +176,7 @@ def stage_heatmap(data: dict[str, Any]) -> Figure:
                 "zmin": 0.5,
                 "zmax": 5.5,
                 "colorscale": scale,
-                "colorbar": {"title": {"text": "Stage"}, "tickvals": [1, 2, 3, 4, 5]},
+                "colorbar": {"title": {"text": _text(_("Stage"))}, "tickvals": [1, 2, 3, 4, 5]},
                 "hovertemplate": "%{y} · %{x}: %{text}<extra></extra>",
                 "xgap": 2,
                 "ygap": 2,
@@ -197,7 +204,7 @@ def stage_distribution(labels: Sequence[str], counts: Sequence[int]) -> Figure:
             }
         ],
         height=320,
-        yaxis={"title": {"text": "Cities"}, "rangemode": "tozero"},
+        yaxis={"title": {"text": _text(_("Cities"))}, "rangemode": "tozero"},
     )
 
 
@@ -224,7 +231,7 @@ def radar_overlay(
             "type": "scatterpolar",
             "r": _closed(medians),
             "theta": theta,
-            "name": "Median of all cities",
+            "name": _text(_("Median of all cities")),
             "line": {"color": "#000000", "dash": "dash", "width": 3},
         }
     )

@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 from django.db.models import F, FilteredRelation, Q
 from django.http import QueryDict
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from scoring.change import RoundChange, median_change
 from scoring.charts import PALETTE
@@ -50,7 +51,11 @@ class Filters:
             errors.append(_("Unknown cities were left out of the radar."))
         if len(overlay) > RADAR_CITIES:
             errors.append(
-                _("The radar tells at most %(count)d cities apart: it shows the first %(count)d.")
+                ngettext(
+                    "The radar tells at most %(count)d city apart: it shows the first.",
+                    "The radar tells at most %(count)d cities apart: it shows the first %(count)d.",
+                    RADAR_CITIES,
+                )
                 % {"count": RADAR_CITIES}
             )
             overlay = overlay[:RADAR_CITIES]

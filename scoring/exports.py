@@ -6,6 +6,8 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -92,18 +94,72 @@ def city_score_rows(round: Round) -> Iterator[tuple[Any, ...]]:
 
 
 EXPORTS = {
-    "answers": (ANSWER_HEADER, answer_rows),
-    "response-scores": (RESPONSE_SCORE_HEADER, response_score_rows),
-    "city-scores": (CITY_SCORE_HEADER, city_score_rows),
+    "answers": ANSWER_HEADER,
+    "response-scores": RESPONSE_SCORE_HEADER,
+    "city-scores": CITY_SCORE_HEADER,
+}
+
+# The spreadsheet's titles: its sheet, and a row of column titles in the reader's language. The
+# CSV's header row keeps the codes, so that files exported in different languages combine.
+SHEET_TITLES = {
+    "answers": _("Answers"),
+    "response-scores": _("Scores per response"),
+    "city-scores": _("Scores per city"),
+}
+COLUMN_TITLES = {
+    "round": _("Round"),
+    "city": _("City"),
+    "country": _("Country"),
+    "department": _("Department"),
+    "respondent_id": _("Respondent number"),
+    "response_status": _("Response status"),
+    "dimension": _("Dimension (code)"),
+    "question_code": _("Question (code)"),
+    "question_text": _("Question"),
+    "option_level": _("Level of the answer"),
+    "option_label": _("Answer"),
+    "number": _("Number"),
+    "text": _("Text"),
+    "comment": _("Comment"),
+    "evidence_link": _("Evidence link"),
+    "answer_language": _("Language of the answer"),
+    "answered_at": _("Answered at"),
+    "submitted_at": _("Submitted at"),
+    "score": _("Score"),
+    "median_of_responses": _("Median of the responses"),
+    "stage": _("Stage"),
+    "spread": _("Spread between departments"),
+    "possible_silo": _("Possible silo"),
+    "coverage": _("Coverage"),
+    "dont_know_share": _("Share of “Don't know”"),
+    "overall_score": _("Overall score"),
+    "overall_stage": _("Overall stage"),
+    "responses": _("Responses"),
 }
 
 
-def csv_export(kind: str, round: Round) -> Iterator[str]:
+def export_rows(kind: str, round: Round, language: str) -> Iterator[tuple[Any, ...]]:
+    """The rows of one of the EXPORTS; only the answers have texts, in ``language``."""
+    if kind == "answers":
+        return answer_rows(round, language)
+    if kind == "response-scores":
+        return response_score_rows(round)
+    return city_score_rows(round)
+
+
+def csv_export(kind: str, round: Round, language: str) -> Iterator[str]:
     """The CSV text of one of the EXPORTS, in pieces."""
     if kind == "answers":
-        return answers_csv(round)
-    header, rows = EXPORTS[kind]
-    return csv_stream(header, rows(round))
+        return answers_csv(round, language)
+    return csv_stream(EXPORTS[kind], export_rows(kind, round, language))
+
+
+def xlsx_export(kind: str, round: Round, language: str) -> Any:
+    """The spreadsheet of one of the EXPORTS, its titles and texts in ``language``."""
+    with translation.override(language):
+        titles = [str(COLUMN_TITLES[column]) for column in EXPORTS[kind]]
+        sheet_title = str(SHEET_TITLES[kind])
+    return xlsx_file(sheet_title, titles, export_rows(kind, round, language))
 
 
 def xlsx_file(sheet_title: str, header: Iterable[str], rows: Iterable[Iterable[Any]]) -> Any:

@@ -7,13 +7,15 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from scoring.exports import EXPORTS, csv_export, xlsx_file
+from scoring.exports import EXPORTS, csv_export, xlsx_export
 from scoring.selectors import round_for_facilitator
 from scoring.tracker import STATES, tracker_for
+from surveys.banks.spec import LANGUAGES
 from surveys.models import Round
 from surveys.selectors import signed_in
 from surveys.services import round_set_status
@@ -56,20 +58,21 @@ def round_status(request: HttpRequest, round_id: int) -> HttpResponse:
 
 @require_safe
 def export(request: HttpRequest, round_id: int, kind: str, file_format: str) -> HttpResponseBase:
-    """Answers or scores of a round as CSV (streamed) or XLSX."""
+    """Answers or scores of a round as CSV (streamed) or XLSX, in the language asked for
+    (``?language=nl``; the page's language by default)."""
     round_ = round_for_facilitator(request.user, round_id)
-    if kind not in EXPORTS or file_format not in ("csv", "xlsx"):
+    language = request.GET.get("language") or translation.get_language()
+    if kind not in EXPORTS or file_format not in ("csv", "xlsx") or language not in LANGUAGES:
         raise Http404
-    filename = f"{slugify(round_.title)}-{kind}.{file_format}"
+    filename = f"{slugify(round_.title)}-{kind}-{language}.{file_format}"
     if file_format == "csv":
         response = StreamingHttpResponse(
-            csv_export(kind, round_), content_type="text/csv; charset=utf-8"
+            csv_export(kind, round_, language), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-    header, rows = EXPORTS[kind]
     return FileResponse(
-        xlsx_file(kind, header, rows(round_)),
+        xlsx_export(kind, round_, language),
         as_attachment=True,
         filename=filename,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

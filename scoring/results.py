@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Aggregate, Count, FloatField, Q
+from django.utils import formats
 from django.utils.translation import ngettext
 
 from scoring import engine
@@ -230,8 +232,9 @@ def peer_figures(round: Round, city: City, minimum_others: int | None) -> PeerFi
 
 
 def score_text(value: float | None) -> str:
-    """A score as every page writes it: one decimal, or a dash for no score."""
-    return "—" if value is None else f"{value:.1f}"
+    """A score as every page writes it: one decimal (a decimal comma in Dutch and French), or a
+    dash for no score."""
+    return "—" if value is None else formats.number_format(Decimal(f"{value:.1f}"), 1)
 
 
 def stage_at(stages: Mapping[int, Stage], level: int | None) -> Stage | None:

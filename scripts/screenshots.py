@@ -111,24 +111,26 @@ def _take_screenshots(base_url: str) -> None:
             context.set_default_timeout(TIMEOUT_MS)
             page = context.new_page()
             page.goto("/accounts/login/")
-            page.get_by_label("Username").fill(username)
-            page.get_by_label("Password").fill(settings.DEMO_PASSWORD)
-            page.get_by_role("button", name="Log in").click()
+            page.locator("#id_username").fill(username)
+            page.locator("#id_password").fill(settings.DEMO_PASSWORD)
+            page.locator("main form button[type=submit]").click()
             page.wait_for_url(lambda url: "/accounts/login/" not in url)
             return page
 
-        # An officer halfway through the first section of the open round.
+        # An officer halfway through the first section of the open round, in Dutch (their
+        # city's language).
         page = signed_in("rotterdam-urban-planning")
         page.goto(f"/rounds/{session_2.pk}/")
         questions = page.locator("section.question:visible")
         for index, pick in enumerate((2, 1, 3)):
             questions.nth(index).locator(".form-check-label").nth(pick).click()
-        page.locator("#autosave-status").get_by_text("Saved at").wait_for()
+        page.locator("#autosave-status:not(:empty)").wait_for()
         page.reload()  # as they come back to it: section counts up to date, nothing focused
         _save(page, "section.png")
 
-        page = signed_in("rotterdam-mobility")
-        page.goto(f"/rounds/{session_1.pk}/cities/rotterdam/results/")
+        # A city's results in French.
+        page = signed_in("valenciennes-mobility")
+        page.goto(f"/rounds/{session_1.pk}/cities/valenciennes/results/")
         _save(page, "results.png")
 
         page = signed_in("facilitator")

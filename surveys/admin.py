@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
+from translated_fields.admin import TranslatedFieldAdmin
 
 from surveys.banks.spec import BankInvalid
 from surveys.banks.store import questionnaire_new_draft, questionnaire_publish
@@ -22,6 +23,7 @@ from surveys.models import (
     Dimension,
     Membership,
     Option,
+    Profile,
     Question,
     Questionnaire,
     Recommendation,
@@ -30,6 +32,12 @@ from surveys.models import (
     Stage,
 )
 from surveys.structure import clear_cache
+
+
+def _each_language(model: type[Any], *names: str) -> list[str]:
+    """A translated text's columns, one per language (``title_en``, ``title_nl``, ...), so
+    admins edit every translation side by side, each labelled with its language code."""
+    return [column for name in names for column in getattr(model, name).fields]
 
 
 def _questionnaire_of(obj: Any) -> Questionnaire | None:
@@ -76,13 +84,13 @@ class DraftOnlyInlineMixin(DraftOnlyMixin):
 class StageInline(DraftOnlyInlineMixin, admin.TabularInline):
     model = Stage
     extra = 0
-    fields = ["level", "name", "min_score", "description"]
+    fields = ["level", *_each_language(Stage, "name"), "min_score"]
 
 
 class DimensionInline(DraftOnlyInlineMixin, admin.TabularInline):
     model = Dimension
     extra = 0
-    fields = ["position", "code", "title", "weight", "edit_link"]
+    fields = ["position", "code", *_each_language(Dimension, "title"), "weight", "edit_link"]
     readonly_fields = ["edit_link"]
     ordering = ["position"]
     show_change_link = True
@@ -96,10 +104,10 @@ class DimensionInline(DraftOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(Questionnaire)
-class QuestionnaireAdmin(DraftOnlyMixin, SimpleHistoryAdmin):
+class QuestionnaireAdmin(DraftOnlyMixin, TranslatedFieldAdmin, SimpleHistoryAdmin):
     list_display = ["title", "key", "version", "status", "published_at"]
     list_filter = ["status", "key"]
-    search_fields = ["title", "key"]
+    search_fields = [*_each_language(Questionnaire, "title"), "key"]
     inlines = [StageInline, DimensionInline]
     actions = ["create_new_draft", "publish"]
     readonly_fields = ["status", "published_at"]
@@ -151,7 +159,7 @@ class QuestionnaireAdmin(DraftOnlyMixin, SimpleHistoryAdmin):
 class QuestionInline(DraftOnlyInlineMixin, admin.TabularInline):
     model = Question
     extra = 0
-    fields = ["position", "code", "kind", "text", "required", "weight"]
+    fields = ["position", "code", "kind", *_each_language(Question, "text"), "required", "weight"]
     ordering = ["position"]
     show_change_link = True
 
@@ -159,14 +167,14 @@ class QuestionInline(DraftOnlyInlineMixin, admin.TabularInline):
 class RecommendationInline(DraftOnlyInlineMixin, admin.StackedInline):
     model = Recommendation
     extra = 0
-    fields = [("stage_level", "kind", "position"), "title", "body"]
+    fields = [("stage_level", "kind", "position"), *_each_language(Recommendation, "title", "body")]
 
 
 @admin.register(Dimension)
-class DimensionAdmin(DraftOnlyMixin, SimpleHistoryAdmin):
+class DimensionAdmin(DraftOnlyMixin, TranslatedFieldAdmin, SimpleHistoryAdmin):
     list_display = ["title", "code", "questionnaire", "position", "weight"]
     list_filter = ["questionnaire"]
-    search_fields = ["title", "code"]
+    search_fields = [*_each_language(Dimension, "title"), "code"]
     inlines = [QuestionInline, RecommendationInline]
     list_select_related = ["questionnaire"]
 
@@ -177,15 +185,15 @@ class DimensionAdmin(DraftOnlyMixin, SimpleHistoryAdmin):
 class OptionInline(DraftOnlyInlineMixin, admin.TabularInline):
     model = Option
     extra = 0
-    fields = ["position", "code", "label", "level", "special"]
+    fields = ["position", "code", *_each_language(Option, "label"), "level", "special"]
     ordering = ["position"]
 
 
 @admin.register(Question)
-class QuestionAdmin(DraftOnlyMixin, SimpleHistoryAdmin):
+class QuestionAdmin(DraftOnlyMixin, TranslatedFieldAdmin, SimpleHistoryAdmin):
     list_display = ["code", "text", "kind", "dimension", "required", "weight"]
     list_filter = ["kind", "dimension__questionnaire"]
-    search_fields = ["code", "text"]
+    search_fields = ["code", *_each_language(Question, "text")]
     inlines = [OptionInline]
     list_select_related = ["dimension__questionnaire"]
     raw_id_fields = ["condition"]
@@ -207,7 +215,7 @@ class QuestionAdmin(DraftOnlyMixin, SimpleHistoryAdmin):
 
 @admin.register(City)
 class CityAdmin(admin.ModelAdmin):
-    list_display = ["name", "country", "slug"]
+    list_display = ["name", "country", "language", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -218,6 +226,15 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["city"]
     search_fields = ["user__username", "user__email", "department"]
     list_select_related = ["user", "city"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "language"]
+    list_filter = ["language"]
+    search_fields = ["user__username", "user__email"]
+    list_select_related = ["user"]
     autocomplete_fields = ["user"]
 
 

@@ -3,12 +3,14 @@ section or for the whole questionnaire."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from surveys.models import Question
@@ -19,6 +21,31 @@ MAX_TEXT = 5000
 
 def field_name(question: Question, part: str = "answer") -> str:
     return f"{question.code}__{part}"
+
+
+class LocalNumberField(forms.DecimalField):
+    """A number as people write it in the page's language.
+
+    The decimal sign is a comma in Dutch and French ("12,5") and a point in English; a point
+    followed by other than three digits ("12.5") is a decimal point in every language. Digits
+    may be grouped by thousands: "1.500" or "1 500" in Dutch and French, "1,500" in English.
+    """
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = _ungrouped(value.strip())
+        return super().to_python(value)
+
+
+def _ungrouped(text: str) -> str:
+    """``text`` without its thousands separators, when it is a number grouped by thousands."""
+    decimal = formats.get_format("DECIMAL_SEPARATOR")
+    grouping = "." if decimal == "," else ","
+    if re.fullmatch(r"[+-]?\d{1,3}([ \u00a0\u202f]\d{3})+([.,]\d+)?", text):
+        return re.sub(r"[ \u00a0\u202f]", "", text)
+    if re.fullmatch(rf"[+-]?\d{{1,3}}(\{grouping}\d{{3}})+(\{decimal}\d+)?", text):
+        return text.replace(grouping, "")
+    return text
 
 
 class AnswersForm(forms.Form):
@@ -140,7 +167,7 @@ def _answer_field(question: Question) -> forms.Field:
         )
     if question.kind == Question.Kind.NUMBER:
         unit = f" ({question.unit})" if question.unit else ""
-        return forms.DecimalField(
+        return LocalNumberField(
             label=f"{label}{unit}",
             help_text=help_text,
             required=False,
@@ -148,7 +175,11 @@ def _answer_field(question: Question) -> forms.Field:
             max_value=_plain(question.max_value),
             max_digits=14,
             decimal_places=2,
-            widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+            # Localised: "12,5" in Dutch and French, "12.5" in English (a point is read as the
+            # decimal sign in every language). A text box, because a browser's number box reads
+            # the browser's own language, not the page's, and would drop a comma.
+            localize=True,
+            widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
         )
     return forms.CharField(
         label=label,

@@ -11,6 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+from translated_fields.utils import TranslatedFieldWithFallback as Translated
+
+# Bank texts are stored once per language of settings.LANGUAGES (title_en, title_nl, title_fr;
+# English required, the others blank in a draft). Reading `title` gives the active language's
+# text, or the English one where that is blank. Codes are never translated.
 
 # --- Question banks -------------------------------------------------------------------------
 
@@ -23,8 +28,8 @@ class Questionnaire(models.Model):
 
     key = models.SlugField(_("key"), max_length=80)
     version = models.PositiveIntegerField(_("version"), default=1)
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    title = Translated(models.CharField(_("title"), max_length=200))
+    description = Translated(models.TextField(_("description"), blank=True))
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
@@ -58,8 +63,8 @@ class Stage(models.Model):
     level = models.PositiveSmallIntegerField(
         _("level"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    name = models.CharField(_("name"), max_length=100)
-    description = models.TextField(_("description"), blank=True)
+    name = Translated(models.CharField(_("name"), max_length=100))
+    description = Translated(models.TextField(_("description"), blank=True))
     min_score = models.DecimalField(
         _("minimum score"),
         max_digits=5,
@@ -94,8 +99,8 @@ class Dimension(models.Model):
     )
     position = models.PositiveIntegerField(_("position"), default=0)
     code = models.SlugField(_("code"), max_length=80)
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    title = Translated(models.CharField(_("title"), max_length=200))
+    description = Translated(models.TextField(_("description"), blank=True))
     weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2, default=1)
 
     history = HistoricalRecords()
@@ -108,7 +113,7 @@ class Dimension(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return str(self.title)
 
     def clean(self) -> None:
         bank_item_clean(self, "questionnaire", self.questionnaire_id, "questionnaire")
@@ -128,8 +133,8 @@ class Question(models.Model):
     dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveIntegerField(_("position"), default=0)
     code = models.SlugField(_("code"), max_length=80)
-    text = models.TextField(_("text"))
-    help_text = models.TextField(_("help text"), blank=True)
+    text = Translated(models.TextField(_("text")))
+    help_text = Translated(models.TextField(_("help text"), blank=True))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SCALE)
     required = models.BooleanField(_("required"), default=True)
     weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2, default=1)
@@ -139,7 +144,7 @@ class Question(models.Model):
     max_value = models.DecimalField(
         _("maximum"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    unit = models.CharField(_("unit"), max_length=30, blank=True)
+    unit = Translated(models.CharField(_("unit"), max_length=30, blank=True))
     condition = models.ForeignKey(
         "Option",
         verbose_name=_("shown only when this option is chosen"),
@@ -196,7 +201,7 @@ class Option(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
     position = models.PositiveIntegerField(_("position"), default=0)
     code = models.SlugField(_("code"), max_length=80)
-    label = models.TextField(_("label"))
+    label = Translated(models.TextField(_("label")))
     level = models.PositiveSmallIntegerField(_("level"), null=True, blank=True)
     special = models.CharField(
         _("special meaning"), max_length=20, choices=Special.choices, default="", blank=True
@@ -224,7 +229,7 @@ class Option(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.label[:80]
+        return str(self.label)[:80]
 
     def clean(self) -> None:
         questionnaire_id = self.question.dimension.questionnaire_id if self.question_id else None
@@ -245,8 +250,8 @@ class Recommendation(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     position = models.PositiveIntegerField(_("position"), default=0)
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("body"), blank=True)
+    title = Translated(models.CharField(_("title"), max_length=200))
+    body = Translated(models.TextField(_("body"), blank=True))
 
     history = HistoricalRecords()
 
@@ -297,6 +302,13 @@ class City(models.Model):
     name = models.CharField(_("name"), max_length=120)
     country = models.CharField(_("country code"), max_length=2, help_text=_("ISO 3166-1 alpha-2"))
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("The language its officers read the app in, unless they choose another."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -325,6 +337,24 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.city} ({self.department})"
+
+
+class Profile(models.Model):
+    """What a person chose for themselves, whatever their city: today, their language."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Blank: the language of the person's city, or of their browser."),
+    )
+
+    def __str__(self) -> str:
+        return str(self.user)
 
 
 # --- Rounds and responses -------------------------------------------------------------------
@@ -486,6 +516,9 @@ class Answer(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    # The interface language of the page the answer was given on, so that a facilitator knows
+    # in which language a comment or free text is written (they stay as typed).
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
 
     class Meta:
         ordering = ["response", "question"]

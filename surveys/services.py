@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NoReturn
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from surveys.answers import Answers, answers_load
@@ -20,7 +21,15 @@ from surveys.signals import response_reopened, response_submitted
 from surveys.structure import AnswerValue, Progress, bank_for, progress_for
 
 EMPTY_ANSWER = AnswerValue()
-_ANSWER_COLUMNS = ["option", "number", "text", "comment", "evidence_url", "updated_at"]
+_ANSWER_COLUMNS = [
+    "option",
+    "number",
+    "text",
+    "comment",
+    "evidence_url",
+    "updated_at",
+    "language",
+]
 
 
 class ResponseLocked(Exception):
@@ -151,6 +160,9 @@ def answer_row(response: Response, question_id: int, value: AnswerValue, at: dat
         comment=value.comment,
         evidence_url=value.evidence_url,
         updated_at=at,
+        language=translation.get_supported_language_variant(
+            translation.get_language() or settings.LANGUAGE_CODE
+        ),
     )
 
 

@@ -225,6 +225,13 @@ def autosave_reply(
             "answered": progress.answered,
             "required": progress.required,
             "percent": progress.percent,
+            # The progress line's words, in the page's language (templates/includes/progress.html).
+            "text": ngettext(
+                "%(answered)s of %(required)s required answer",
+                "%(answered)s of %(required)s required answers",
+                progress.required,
+            )
+            % {"answered": progress.answered, "required": progress.required},
         },
     }
     if code is not None:

@@ -64,7 +64,7 @@
       inner.textContent = data.progress.percent + "%";
     }
     if (text && data.progress) {
-      text.textContent = data.progress.answered + " / " + data.progress.required;
+      text.textContent = data.progress.text;
     }
   }
 
@@ -202,7 +202,8 @@
         if (data.status === "partial") { note += " " + text("partial", ""); }
         setStatus(note, data.status === "partial");
         updateProgress(data);
-      } else if (data && data.status === "conflict") {
+      } else if (data && (data.status === "conflict" || data.status === "locked")) {
+        // The server's own message, in the page's language.
         blocked = true;
         setStatus(data.message, true);
       } else if (result.http.status === 403 || result.http.redirected) {

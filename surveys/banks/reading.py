@@ -11,6 +11,7 @@ from surveys.banks.rules import validate_bank
 from surveys.banks.spec import (
     CODE_PATTERN,
     KINDS,
+    LANGUAGES,
     BankError,
     BankInvalid,
     BankSpec,
@@ -20,6 +21,7 @@ from surveys.banks.spec import (
     QuestionSpec,
     RecommendationSpec,
     StageSpec,
+    Text,
 )
 
 
@@ -28,6 +30,7 @@ class _Reader:
 
     def __init__(self) -> None:
         self.errors: list[BankError] = []
+        self.languages: tuple[str, ...] = ("en",)
 
     def error(self, item: str, message: str) -> None:
         self.errors.append(BankError(item, message))
@@ -45,25 +48,51 @@ class _Reader:
             return []
         return value
 
-    def text(self, data: Mapping[str, Any], name: str, item: str, *, required: bool) -> str:
+    def text(self, data: Mapping[str, Any], name: str, item: str, *, required: bool) -> Text:
+        """A displayed text: a string in an English-only bank, else a mapping with a text for
+        every language the bank declares (an optional text may be left out altogether)."""
         value = data.get(name)
         if value is None or value == "":
             if required:
                 self.error(item, f"'{name}' is required")
-            return ""
-        if isinstance(value, Mapping):
-            # Translations come later; today only the English text is stored.
-            others = sorted(set(value) - {"en"})
-            if others:
-                self.error(item, f"'{name}' has languages {others}; only 'en' is stored so far")
-            value = value.get("en")
-            if not isinstance(value, str) or not value.strip():
-                self.error(item, f"'{name}' needs an English text under 'en'")
-                return ""
-        if not isinstance(value, str):
-            self.error(item, f"'{name}' must be text")
-            return ""
-        return value.strip()
+            return Text()
+        if isinstance(value, str):
+            if self.languages != ("en",):
+                self.error(item, f"'{name}' needs a text in each of {', '.join(self.languages)}")
+            return Text(en=value.strip())
+        if not isinstance(value, Mapping):
+            self.error(item, f"'{name}' must be text, or a text per language")
+            return Text()
+        undeclared = sorted(set(value) - set(self.languages))
+        if undeclared:
+            self.error(
+                item,
+                f"'{name}' has languages {undeclared} that the bank does not declare"
+                f" (languages: {', '.join(self.languages)})",
+            )
+        texts: dict[str, str] = {}
+        for language in self.languages:
+            text = value.get(language)
+            if not isinstance(text, str) or not text.strip():
+                self.error(item, f"'{name}' has no {language} text")
+                continue
+            texts[language] = text.strip()
+        return Text(**texts)
+
+    def languages_of(self, root: Mapping[str, Any]) -> tuple[str, ...]:
+        value = root.get("languages", ["en"])
+        if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+            self.error("questionnaire", "'languages' must be a list such as [en, nl, fr]")
+            return ("en",)
+        unknown = [code for code in value if code not in LANGUAGES]
+        if unknown:
+            self.error(
+                "questionnaire",
+                f"languages {unknown} are not among the app's languages {', '.join(LANGUAGES)}",
+            )
+        if "en" not in value or len(set(value)) != len(value):
+            self.error("questionnaire", "'languages' must list en, and each language once")
+        return tuple(code for code in LANGUAGES if code in value)
 
     def code(self, data: Mapping[str, Any], item: str) -> str:
         value = data.get("code")
@@ -116,11 +145,13 @@ def parse_bank(data: Any, source: str = "") -> BankSpec:
     version = reader.integer(root, "version", "questionnaire")
     if version is not None and version < 1:
         reader.error("questionnaire", "version must be 1 or more")
+    reader.languages = reader.languages_of(root)
     spec = BankSpec(
         key=str(key),
         version=version or 1,
         title=reader.text(root, "title", "questionnaire", required=True),
         description=reader.text(root, "description", "questionnaire", required=False),
+        languages=reader.languages,
         stages=tuple(_read_stages(reader, root)),
         dimensions=tuple(_read_dimensions(reader, root)),
     )

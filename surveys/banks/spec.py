@@ -12,6 +12,37 @@ SPECIALS = ("dont_know", "not_applicable", "none")
 RECOMMENDATION_KINDS = ("skill", "tool", "practice")
 STAGE_COUNT = 5
 CODE_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+# The languages a bank can carry, English first: settings.LANGUAGES, which the bank models'
+# per-language columns follow (tests/surveys/test_bank_languages.py checks they agree).
+LANGUAGES = ("en", "nl", "fr")
+
+
+@dataclass(frozen=True)
+class Text:
+    """One displayed text of a bank in each language; blank where it is not (yet) translated.
+
+    Codes, levels and weights are never translated, so answers and scores do not depend on the
+    language an officer used.
+    """
+
+    en: str = ""
+    nl: str = ""
+    fr: str = ""
+
+    def __str__(self) -> str:
+        return self.en
+
+    def __bool__(self) -> bool:
+        return bool(self.en)
+
+    def get(self, language: str) -> str:
+        return str(getattr(self, language))
+
+    def missing(self, languages: tuple[str, ...]) -> list[str]:
+        """The languages among ``languages`` this text lacks (none for a blank optional text)."""
+        if not self:
+            return []
+        return [language for language in languages if not self.get(language)]
 
 
 @dataclass(frozen=True)
@@ -36,15 +67,15 @@ class BankInvalid(Exception):
 @dataclass(frozen=True)
 class StageSpec:
     level: int
-    name: str
+    name: Text
     min_score: Decimal
-    description: str = ""
+    description: Text = Text()
 
 
 @dataclass(frozen=True)
 class OptionSpec:
     code: str
-    label: str
+    label: Text
     level: int | None = None
     special: str = ""
 
@@ -59,14 +90,14 @@ class ConditionSpec:
 class QuestionSpec:
     code: str
     kind: str
-    text: str
-    help: str = ""
+    text: Text
+    help: Text = Text()
     required: bool = True
     weight: Decimal = Decimal(1)
     condition: ConditionSpec | None = None
     min: Decimal | None = None
     max: Decimal | None = None
-    unit: str = ""
+    unit: Text = Text()
     options: tuple[OptionSpec, ...] = ()
 
     @property
@@ -78,15 +109,15 @@ class QuestionSpec:
 class RecommendationSpec:
     stage: int
     kind: str
-    title: str
-    body: str = ""
+    title: Text
+    body: Text = Text()
 
 
 @dataclass(frozen=True)
 class DimensionSpec:
     code: str
-    title: str
-    description: str = ""
+    title: Text
+    description: Text = Text()
     weight: Decimal = Decimal(1)
     questions: tuple[QuestionSpec, ...] = ()
     recommendations: tuple[RecommendationSpec, ...] = ()
@@ -96,10 +127,39 @@ class DimensionSpec:
 class BankSpec:
     key: str
     version: int
-    title: str
-    description: str = ""
+    title: Text
+    description: Text = Text()
+    languages: tuple[str, ...] = ("en",)
     stages: tuple[StageSpec, ...] = ()
     dimensions: tuple[DimensionSpec, ...] = field(default_factory=tuple)
 
     def questions(self) -> list[QuestionSpec]:
         return [question for dimension in self.dimensions for question in dimension.questions]
+
+    def texts(self) -> list[tuple[str, Text]]:
+        """Every displayed text, each named by its item and field, in file order."""
+        named = [
+            ("questionnaire title", self.title),
+            ("questionnaire description", self.description),
+        ]
+        for stage in self.stages:
+            named += [(f"stage {stage.level} name", stage.name)]
+            named += [(f"stage {stage.level} description", stage.description)]
+        for dimension in self.dimensions:
+            item = f"dimension {dimension.code}"
+            named += [
+                (f"{item} title", dimension.title),
+                (f"{item} description", dimension.description),
+            ]
+            for question in dimension.questions:
+                item = f"question {question.code}"
+                named += [(f"{item} text", question.text), (f"{item} help", question.help)]
+                named += [(f"{item} unit", question.unit)]
+                named += [(f"{item} option {o.code} label", o.label) for o in question.options]
+            for number, recommendation in enumerate(dimension.recommendations, start=1):
+                item = f"dimension {dimension.code} recommendation #{number}"
+                named += [
+                    (f"{item} title", recommendation.title),
+                    (f"{item} body", recommendation.body),
+                ]
+        return named

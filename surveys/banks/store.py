@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from surveys.banks.rules import validate_bank
 from surveys.banks.spec import (
+    LANGUAGES,
     BankError,
     BankInvalid,
     BankSpec,
@@ -20,6 +22,7 @@ from surveys.banks.spec import (
     QuestionSpec,
     RecommendationSpec,
     StageSpec,
+    Text,
 )
 from surveys.models import (
     Dimension,
@@ -51,16 +54,16 @@ def bank_write(*, spec: BankSpec, replace_draft: bool = True) -> Questionnaire:
     questionnaire = Questionnaire.objects.create(
         key=spec.key,
         version=spec.version,
-        title=spec.title,
-        description=spec.description,
+        **_columns("title", spec.title),
+        **_columns("description", spec.description),
         status=Questionnaire.Status.DRAFT,
     )
     Stage.objects.bulk_create(
         Stage(
             questionnaire=questionnaire,
             level=stage.level,
-            name=stage.name,
-            description=stage.description,
+            **_columns("name", stage.name),
+            **_columns("description", stage.description),
             min_score=stage.min_score,
         )
         for stage in spec.stages
@@ -70,8 +73,8 @@ def bank_write(*, spec: BankSpec, replace_draft: bool = True) -> Questionnaire:
             questionnaire=questionnaire,
             position=position,
             code=dimension.code,
-            title=dimension.title,
-            description=dimension.description,
+            **_columns("title", dimension.title),
+            **_columns("description", dimension.description),
             weight=dimension.weight,
         )
         for position, dimension in enumerate(spec.dimensions, start=1)
@@ -83,14 +86,14 @@ def bank_write(*, spec: BankSpec, replace_draft: bool = True) -> Questionnaire:
                 dimension=dimension,
                 position=position,
                 code=question_spec.code,
-                text=question_spec.text,
-                help_text=question_spec.help,
+                **_columns("text", question_spec.text),
+                **_columns("help_text", question_spec.help),
                 kind=question_spec.kind,
                 required=question_spec.required,
                 weight=question_spec.weight,
                 min_value=question_spec.min,
                 max_value=question_spec.max,
-                unit=question_spec.unit,
+                **_columns("unit", question_spec.unit),
             ),
         )
         for dimension, dimension_spec in zip(dimensions, spec.dimensions, strict=True)
@@ -102,7 +105,7 @@ def bank_write(*, spec: BankSpec, replace_draft: bool = True) -> Questionnaire:
             question=question,
             position=position,
             code=option.code,
-            label=option.label,
+            **_columns("label", option.label),
             level=option.level,
             special=option.special,
         )
@@ -123,8 +126,8 @@ def bank_write(*, spec: BankSpec, replace_draft: bool = True) -> Questionnaire:
             stage_level=recommendation.stage,
             kind=recommendation.kind,
             position=position,
-            title=recommendation.title,
-            body=recommendation.body,
+            **_columns("title", recommendation.title),
+            **_columns("body", recommendation.body),
         )
         for dimension, dimension_spec in zip(dimensions, spec.dimensions, strict=True)
         for position, recommendation in enumerate(dimension_spec.recommendations, start=1)
@@ -148,33 +151,34 @@ def bank_read(questionnaire: Questionnaire) -> BankSpec:
         ),
         "recommendations",
     )
-    return BankSpec(
+    spec = BankSpec(
         key=questionnaire.key,
         version=questionnaire.version,
-        title=questionnaire.title,
-        description=questionnaire.description,
+        title=_text(questionnaire, "title"),
+        description=_text(questionnaire, "description"),
+        languages=(),  # set below, from the texts
         stages=tuple(
             StageSpec(
                 level=stage.level,
-                name=stage.name,
+                name=_text(stage, "name"),
                 min_score=Decimal(stage.min_score).normalize(),
-                description=stage.description,
+                description=_text(stage, "description"),
             )
             for stage in questionnaire.stages.all()
         ),
         dimensions=tuple(
             DimensionSpec(
                 code=dimension.code,
-                title=dimension.title,
-                description=dimension.description,
+                title=_text(dimension, "title"),
+                description=_text(dimension, "description"),
                 weight=Decimal(dimension.weight).normalize(),
                 questions=tuple(_question_spec(question) for question in dimension.questions.all()),
                 recommendations=tuple(
                     RecommendationSpec(
                         stage=recommendation.stage_level,
                         kind=recommendation.kind,
-                        title=recommendation.title,
-                        body=recommendation.body,
+                        title=_text(recommendation, "title"),
+                        body=_text(recommendation, "body"),
                     )
                     for recommendation in dimension.recommendations.all()
                 ),
@@ -182,6 +186,34 @@ def bank_read(questionnaire: Questionnaire) -> BankSpec:
             for dimension in dimensions
         ),
     )
+    return dataclasses.replace(spec, languages=_languages_used(spec))
+
+
+def _columns(field: str, text: Text) -> dict[str, str]:
+    """A text's per-language columns (title_en, title_nl, title_fr) for a bank model."""
+    return {f"{field}_{language}": text.get(language) for language in LANGUAGES}
+
+
+def _text(row: Any, field: str) -> Text:
+    return Text(**{language: getattr(row, f"{field}_{language}") or "" for language in LANGUAGES})
+
+
+def _languages_used(spec: BankSpec) -> tuple[str, ...]:
+    """English, and every language any text of a stored bank has: what an export declares, so
+    that a partly translated draft exports all it holds (and reloading names what is missing)."""
+    used = {
+        language for _name, text in spec.texts() for language in LANGUAGES if text.get(language)
+    }
+    return tuple(language for language in LANGUAGES if language == "en" or language in used)
+
+
+def incomplete_texts(spec: BankSpec) -> list[BankError]:
+    """What keeps a bank from being published: every text in every one of the app's languages."""
+    return [
+        BankError(name.rsplit(" ", 1)[0], f"'{name.rsplit(' ', 1)[1]}' has no {language} text")
+        for name, text in spec.texts()
+        for language in text.missing(LANGUAGES)
+    ]
 
 
 def _question_spec(question: Question) -> QuestionSpec:
@@ -193,17 +225,20 @@ def _question_spec(question: Question) -> QuestionSpec:
     return QuestionSpec(
         code=question.code,
         kind=question.kind,
-        text=question.text,
-        help=question.help_text,
+        text=_text(question, "text"),
+        help=_text(question, "help_text"),
         required=question.required,
         weight=Decimal(question.weight).normalize(),
         condition=condition,
         min=None if question.min_value is None else Decimal(question.min_value).normalize(),
         max=None if question.max_value is None else Decimal(question.max_value).normalize(),
-        unit=question.unit,
+        unit=_text(question, "unit"),
         options=tuple(
             OptionSpec(
-                code=option.code, label=option.label, level=option.level, special=option.special
+                code=option.code,
+                label=_text(option, "label"),
+                level=option.level,
+                special=option.special,
             )
             for option in question.options.all()
         ),
@@ -212,33 +247,35 @@ def _question_spec(question: Question) -> QuestionSpec:
 
 def bank_to_data(spec: BankSpec) -> dict[str, Any]:
     """The nested, YAML-ready form of a bank, as people edit it in fixtures/."""
-    return {
-        "key": spec.key,
-        "version": spec.version,
-        "title": spec.title,
-        "description": spec.description,
+    put = _TextData(spec.languages)
+    data: dict[str, Any] = {"key": spec.key, "version": spec.version}
+    if spec.languages != ("en",):
+        data["languages"] = list(spec.languages)
+    return data | {
+        "title": put(spec.title),
+        "description": put(spec.description),
         "stages": [
             {
                 "level": stage.level,
-                "name": stage.name,
+                "name": put(stage.name),
                 "min_score": _number(stage.min_score),
-                "description": stage.description,
+                "description": put(stage.description),
             }
             for stage in spec.stages
         ],
         "dimensions": [
             {
                 "code": dimension.code,
-                "title": dimension.title,
-                "description": dimension.description,
+                "title": put(dimension.title),
+                "description": put(dimension.description),
                 "weight": _number(dimension.weight),
-                "questions": [_question_data(question) for question in dimension.questions],
+                "questions": [_question_data(question, put) for question in dimension.questions],
                 "recommendations": [
                     {
                         "stage": recommendation.stage,
                         "kind": recommendation.kind,
-                        "title": recommendation.title,
-                        "body": recommendation.body,
+                        "title": put(recommendation.title),
+                        "body": put(recommendation.body),
                     }
                     for recommendation in dimension.recommendations
                 ],
@@ -248,12 +285,25 @@ def bank_to_data(spec: BankSpec) -> dict[str, Any]:
     }
 
 
-def _question_data(question: QuestionSpec) -> dict[str, Any]:
+class _TextData:
+    """A text as a bank file writes it: a plain string in an English-only bank, else a mapping
+    from each declared language to its text (in LANGUAGES order)."""
+
+    def __init__(self, languages: tuple[str, ...]) -> None:
+        self.languages = languages
+
+    def __call__(self, text: Text) -> str | dict[str, str]:
+        if self.languages == ("en",) or not text:
+            return text.en
+        return {language: text.get(language) for language in self.languages}
+
+
+def _question_data(question: QuestionSpec, put: _TextData) -> dict[str, Any]:
     data: dict[str, Any] = {
         "code": question.code,
         "kind": question.kind,
-        "text": question.text,
-        "help": question.help,
+        "text": put(question.text),
+        "help": put(question.help),
         "required": question.required,
         "weight": _number(question.weight),
     }
@@ -266,20 +316,20 @@ def _question_data(question: QuestionSpec) -> dict[str, Any]:
         data["min"] = _number(question.min)
         data["max"] = _number(question.max)
         if question.unit:
-            data["unit"] = question.unit
+            data["unit"] = put(question.unit)
     if question.options:
-        data["options"] = [_option_data(option) for option in question.options]
+        data["options"] = [_option_data(option, put) for option in question.options]
     return data
 
 
-def _option_data(option: OptionSpec) -> dict[str, Any]:
+def _option_data(option: OptionSpec, put: _TextData) -> dict[str, Any]:
     data: dict[str, Any] = {"code": option.code}
     if option.special:
         data["special"] = option.special
     else:
         if option.level is not None:
             data["level"] = option.level
-    data["label"] = option.label
+    data["label"] = put(option.label)
     return data
 
 
@@ -295,7 +345,7 @@ def questionnaire_publish(*, questionnaire: Questionnaire) -> Questionnaire:
     locked = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
     if not locked.is_editable:
         raise BankInvalid([BankError("questionnaire", f"is {locked.status}, not a draft")])
-    errors = validate_bank(bank_read(locked))
+    errors = validate_bank(spec := bank_read(locked)) + incomplete_texts(spec)
     if errors:
         raise BankInvalid(errors)
     locked.status = Questionnaire.Status.PUBLISHED

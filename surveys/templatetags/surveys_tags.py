@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils import formats
 
 from surveys.models import Question
 from surveys.structure import AnswerValue
@@ -22,5 +23,6 @@ def answer_display(question: Question, value: AnswerValue) -> str:
     if question.kind == Question.Kind.NUMBER:
         if value.number is None:
             return ""
-        return f"{value.number.normalize():f}{' ' + question.unit if question.unit else ''}"
+        number = formats.number_format(value.number.normalize())
+        return f"{number}{' ' + question.unit if question.unit else ''}"
     return value.text

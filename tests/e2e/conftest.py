@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test.utils import modify_settings, override_settings
 
+from surveys.models import Profile
 from tests.web import FAST_HASHERS
 
 if TYPE_CHECKING:
@@ -32,6 +34,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 TIMEOUT_MS = 8_000
+# The browser's language (Accept-Language) for a visit in each of the app's languages.
+BROWSER_LOCALES = {"en": "en-GB", "nl": "nl-NL", "fr": "fr-FR"}
 
 
 @pytest.fixture(scope="session")
@@ -119,10 +123,18 @@ def demo_page(browser, demo_site, _demo_contexts) -> Iterator[Callable[..., Page
 
     pages: list[Page] = []
 
-    def open_page(user: str, **options: Any) -> Page:
-        key = (user, json.dumps(options, sort_keys=True))
+    def open_page(user: str, language: str = "en", **options: Any) -> Page:
+        if user:
+            # The demo's officers read their city's language; each visit names its own.
+            user_model = get_user_model()
+            Profile.objects.update_or_create(
+                user=user_model.objects.get(username=user), defaults={"language": language}
+            )
+        key = (user, json.dumps({**options, "language": language}, sort_keys=True))
         if key not in _demo_contexts:
-            context = browser.new_context(base_url=demo_site.url, locale="en-GB", **options)
+            context = browser.new_context(
+                base_url=demo_site.url, locale=BROWSER_LOCALES[language], **options
+            )
             context.set_default_timeout(TIMEOUT_MS)
             context.set_default_navigation_timeout(TIMEOUT_MS)
             if user:

@@ -7,10 +7,13 @@ and leaves the demo data as it found it, or in a state the next visit can reach 
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import translation
+from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
 
 from surveys.answers import answers_load
@@ -29,6 +32,13 @@ LOCKED_OUT = "someone-who-forgot"
 ROUND_1 = "Session 1 — "
 ROUND_2 = "Session 2 — "
 ROUND_3 = "Session 1 follow-up — "
+
+
+def _(page: Page, message: str) -> str:
+    """An interface message as the page shows it, in the page's language (``<html lang>``):
+    the states are reached the same way in English, Dutch and French."""
+    with translation.override(page.locator("html").get_attribute("lang")):
+        return gettext(message)
 
 
 def demo_round(title_start: str) -> Round:
@@ -70,20 +80,21 @@ def _login(page: Page) -> None:
 
 def _login_failed(page: Page) -> None:
     page.goto("/accounts/login/")
-    page.get_by_label("Username").fill("nobody-by-this-name")
-    page.get_by_label("Password").fill("not-the-password-1")
-    page.get_by_role("button", name="Log in").click()
+    # A new name each time: five failures for one name would lock it out (django-axes).
+    page.locator("#id_username").fill(f"nobody-{uuid.uuid4().hex[:8]}")
+    page.locator("#id_password").fill("not-the-password-1")
+    page.get_by_role("button", name=_(page, "Log in"), exact=True).click()
     expect(page.locator("#error-summary")).to_be_visible()
 
 
 def _locked_out(page: Page) -> None:
     # django-axes locks a username + address after five failures (and stays locked).
-    heading = page.get_by_role("heading", name="Too many failed log-in attempts")
+    heading = page.get_by_role("heading", name=_(page, "Too many failed log-in attempts"))
     for _attempt in range(6):
         page.goto("/accounts/login/")
-        page.get_by_label("Username").fill(LOCKED_OUT)
-        page.get_by_label("Password").fill("not-the-password-1")
-        page.get_by_role("button", name="Log in").click()
+        page.locator("#id_username").fill(LOCKED_OUT)
+        page.locator("#id_password").fill("not-the-password-1")
+        page.get_by_role("button", name=_(page, "Log in"), exact=True).click()
         page.wait_for_load_state()
         if heading.count():
             return
@@ -96,15 +107,15 @@ def _password_reset(page: Page) -> None:
 
 def _password_reset_invalid(page: Page) -> None:
     page.goto("/accounts/password_reset/")
-    page.get_by_label("Email").fill("not an address")
-    page.get_by_role("button", name="Send the link").click()
+    page.get_by_label(_(page, "Email")).fill("not an address")
+    page.get_by_role("button", name=_(page, "Send the link")).click()
     expect(page.locator(".invalid-feedback")).to_be_visible()
 
 
 def _password_reset_sent(page: Page) -> None:
     page.goto("/accounts/password_reset/")
-    page.get_by_label("Email").fill("nobody@example.org")
-    page.get_by_role("button", name="Send the link").click()
+    page.get_by_label(_(page, "Email")).fill("nobody@example.org")
+    page.get_by_role("button", name=_(page, "Send the link")).click()
     page.wait_for_url("**/password_reset/done/")
 
 
@@ -142,14 +153,14 @@ def _section_errors(page: Page) -> None:
     section = section_with(round_, Question.Kind.NUMBER)
     page.goto(_section_url(round_, section))
     number = next(q for q in section.questions if q.kind == Question.Kind.NUMBER)
-    page.locator(f"#q-{number.code}").get_by_role("spinbutton").fill(
+    page.locator(f"#q-{number.code}").locator("input[name$=__answer]").fill(
         str((number.max_value or Decimal(100)) + 1)
     )
     other = next(q for q in section.questions if q.kind != Question.Kind.NUMBER)
     card = page.locator(f"#q-{other.code}")
-    card.get_by_text("Comment or evidence link").click()
-    card.get_by_label("Evidence link (optional)").fill("see the annual report")
-    page.get_by_role("button", name="Save", exact=True).click()
+    card.get_by_text(_(page, "Comment or evidence link")).click()
+    card.get_by_label(_(page, "Evidence link (optional)")).fill("see the annual report")
+    page.get_by_role("button", name=_(page, "Save"), exact=True).click()
     expect(page.locator("#error-summary")).to_be_focused()
 
 
@@ -171,7 +182,7 @@ def _section_conflict(page: Page) -> None:
         expected_version=response.version,
         by=response.respondent,
     )
-    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_role("button", name=_(page, "Save"), exact=True).click()
     expect(page.locator("#conflict-message")).to_be_visible()
 
 
@@ -191,10 +202,10 @@ def _all_questions_errors(page: Page) -> None:
     number = next(
         q for q in bank_for(round_.questionnaire).questions() if q.kind == Question.Kind.NUMBER
     )
-    page.locator(f"#q-{number.code}").get_by_role("spinbutton").fill(
+    page.locator(f"#q-{number.code}").locator("input[name$=__answer]").fill(
         str((number.max_value or Decimal(100)) + 1)
     )
-    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_role("button", name=_(page, "Save"), exact=True).click()
     expect(page.locator("#error-summary")).to_be_focused()
 
 
@@ -273,4 +284,28 @@ PAGE_STATES: list[PageState] = [
     PageState("dashboard", "bad-filter", FACILITATOR, _dashboard_bad_filter),
     PageState("tracker", "open-round", FACILITATOR, _tracker),
     PageState("round-change", "every-city", FACILITATOR, _round_change),
+]
+
+# Each of our pages once, in its state with the most text (messages, errors, charts): the walk
+# in Dutch and French. Every state is walked in English.
+TRANSLATED_STATES: list[PageState] = [
+    state
+    for state in PAGE_STATES
+    if state.id
+    in {
+        "login--wrong-password",
+        "password-reset--invalid-address",
+        "my-assessments--officer",
+        "my-assessments--facilitator",
+        "password-change--empty",
+        "section--with-errors",
+        "all-questions--halfway",
+        "review--missing-answers",
+        "review--submitted",
+        "results--city",
+        "report--printable",
+        "dashboard--with-change",
+        "tracker--open-round",
+        "round-change--every-city",
+    }
 ]

@@ -19,9 +19,10 @@ def log_in(page: Page, user, *, next_url: str = "", password: str = PASSWORD) ->
     """
     if not page.url.split("?")[0].endswith("/accounts/login/"):
         page.goto(f"/accounts/login/?next={next_url}" if next_url else "/accounts/login/")
-    page.get_by_label("Username").fill(getattr(user, "username", user))
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    # By the fields' ids, not their labels: the page is in the browser's language.
+    page.locator("#id_username").fill(getattr(user, "username", user))
+    page.locator("#id_password").fill(password)
+    page.locator("main form button[type=submit]").click()
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
@@ -66,7 +67,7 @@ def answer(page: Page, question: Question, pick: int) -> list[str]:
         return ticked
     if question.kind == Question.Kind.NUMBER:
         value = str((question.min_value or 0) + 1 + pick)
-        block.get_by_role("spinbutton").fill(value)
+        block.get_by_role("textbox").fill(value)
         return [value]
     text = f"Typed answer {pick}"
     block.get_by_label(question.text, exact=True).fill(text)
@@ -85,7 +86,7 @@ def expect_answered(page: Page, question: Question, shown: list[str]) -> None:
             else:
                 expect(widget).not_to_be_checked()
     elif question.kind == Question.Kind.NUMBER:
-        expect(block.get_by_role("spinbutton")).to_have_value(shown[0])
+        expect(block.get_by_role("textbox")).to_have_value(shown[0])
     else:
         expect(block.get_by_label(question.text, exact=True)).to_have_value(shown[0])
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.axe import axe_violations, describe
-from tests.e2e.demo_pages import PAGE_STATES
+from tests.e2e.demo_pages import PAGE_STATES, TRANSLATED_STATES
 
 pytestmark = [
     pytest.mark.browser,
@@ -20,12 +20,28 @@ pytestmark = [
 ]
 
 
-@pytest.mark.parametrize("state", PAGE_STATES, ids=lambda state: state.id)
-def test_page_has_no_wcag_a_or_aa_violations(demo_page, record_check, state):
-    page = demo_page(state.user, bypass_csp=True)
+# Every state in English; each of our pages in Dutch and French too.
+VISITS = [pytest.param(state, "en", id=f"{state.id}-en") for state in PAGE_STATES] + [
+    pytest.param(state, language, id=f"{state.id}-{language}")
+    for language in ("nl", "fr")
+    for state in TRANSLATED_STATES
+]
+
+
+@pytest.mark.parametrize(("state", "language"), VISITS)
+def test_page_has_no_wcag_a_or_aa_violations(demo_page, record_check, state, language):
+    page = demo_page(state.user, language, bypass_csp=True)
     state.reach(page)
+    assert page.locator("html").get_attribute("lang") == language
 
     violations = axe_violations(page, structure=state.ours)
-    record_check(state.id, "axe (WCAG A/AA)", f"{len(violations)} violations")
+    record_check(f"{state.id} ({language})", "axe (WCAG A/AA)", f"{len(violations)} violations")
 
     assert violations == [], describe(violations)
+
+
+def test_the_dutch_and_french_walk_covers_each_of_our_pages():
+    assert {state.page for state in TRANSLATED_STATES} == {
+        state.page for state in PAGE_STATES if state.ours
+    }
+    assert len(TRANSLATED_STATES) == 14

@@ -32,6 +32,7 @@ from tests import factories
 from tests.e2e.conftest import TIMEOUT_MS
 from tests.e2e.pages import card, log_in
 from tests.e2e.xss_payloads import PAYLOADS, markers
+from tests.surveys.test_bank_loader import translated
 
 pytestmark = [
     pytest.mark.browser,
@@ -208,7 +209,9 @@ def _hostile_bank(texts) -> dict:
 
 
 def _load_hostile_bank(tmp_path) -> Questionnaire:
-    data = _hostile_bank(_payload_texts())
+    # Published banks carry every text in three languages; the Dutch and French copies carry the
+    # same payloads.
+    data = translated(_hostile_bank(_payload_texts()))
     path = tmp_path / "hostile-input.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     assert yaml.safe_load(path.read_text(encoding="utf-8")) == data

@@ -91,7 +91,7 @@ def test_invalid_number_keeps_everything_typed_and_points_to_the_field(page, ope
     page.goto(f"/rounds/{open_round.pk}/sections/{section.dimension.code}/")
     chosen = {q.code: answer(page, q, pick) for pick, q in enumerate(others)}
     number_card = card(page, number)
-    field = number_card.get_by_role("spinbutton", name=f"{number.text} (FTE)")
+    field = number_card.get_by_role("textbox", name=f"{number.text} (FTE)")
     # The bad number first: a background save in between must not store the comment alone.
     field.fill("999999")
     number_card.get_by_text("Comment or evidence link").click()

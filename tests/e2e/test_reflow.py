@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.demo_pages import PAGE_STATES
+from tests.e2e.demo_pages import PAGE_STATES, TRANSLATED_STATES
 
 pytestmark = [
     pytest.mark.browser,
@@ -64,16 +64,25 @@ SMALL_TARGETS = r"""() => {
 }"""
 
 
-@pytest.mark.parametrize("state", PAGE_STATES, ids=lambda state: state.id)
-def test_page_fits_320_px_and_its_targets_are_big_enough(demo_page, record_check, state):
-    page = demo_page(state.user, viewport=NARROW)
+# Every state in English; each page in French too, whose texts are the longest of the three.
+VISITS = [pytest.param(state, "en", id=f"{state.id}-en") for state in PAGE_STATES] + [
+    pytest.param(state, "fr", id=f"{state.id}-fr") for state in TRANSLATED_STATES
+]
+
+
+@pytest.mark.parametrize(("state", "language"), VISITS)
+def test_page_fits_320_px_and_its_targets_are_big_enough(demo_page, record_check, state, language):
+    page = demo_page(state.user, language, viewport=NARROW)
     state.reach(page)
+    assert page.locator("html").get_attribute("lang") == language
 
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     targets = page.evaluate(SMALL_TARGETS)
-    record_check(state.id, "320 px: scroll width", f"{scroll_width} px")
+    record_check(f"{state.id} ({language})", "320 px: scroll width", f"{scroll_width} px")
     record_check(
-        state.id, "targets ≥ 24 px", f"{len(targets['failures'])} of {targets['checked']} small"
+        f"{state.id} ({language})",
+        "targets ≥ 24 px",
+        f"{len(targets['failures'])} of {targets['checked']} small",
     )
 
     assert scroll_width <= NARROW["width"]

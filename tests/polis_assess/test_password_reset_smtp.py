@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from email.header import decode_header, make_header
 from email.message import Message
 
 import pytest
@@ -10,6 +11,9 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message as MessageHandler
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
+
+from surveys.models import Profile
 
 
 class Inbox(MessageHandler):  # type: ignore[misc]  # aiosmtpd is untyped
@@ -56,3 +60,23 @@ def test_thirty_requests_deliver_three_reset_mails_over_smtp(officer, smtp_inbox
     assert statuses == {302}
     assert [m["To"] for m in smtp_inbox.messages] == [officer.email] * 3
     assert "/accounts/reset/" in smtp_inbox.messages[0].get_payload()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("chosen", "subject"), [("nl", "nl"), ("fr", "fr"), ("", "city")])
+def test_a_reset_mail_is_in_its_recipients_language_whatever_the_page(
+    officer, smtp_inbox, chosen, subject
+):
+    officer.membership.city.language = "fr" if subject == "city" else "en"
+    officer.membership.city.save()
+    if chosen:
+        Profile.objects.create(user=officer, language=chosen)
+    expected_language = chosen or "fr"
+
+    Client().post("/accounts/password_reset/", {"email": officer.email}, HTTP_ACCEPT_LANGUAGE="en")
+
+    (message,) = smtp_inbox.messages
+    with translation.override(expected_language):
+        expected = translation.gettext("POLIS Assess: choose a new password")
+    assert expected != "POLIS Assess: choose a new password"  # translated, so this can fail
+    assert str(make_header(decode_header(message["Subject"]))) == expected

@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 import pytest
 
 from operations.demo import demo_values
-from scoring.answers_csv import answer_rows
+from scoring.answers_csv import ANSWER_HEADER, answer_rows
 from surveys.models import Response
 from surveys.services import response_reopen, response_submit
 from tests.web import bank_of, submit_answers
+
+SUBMITTED = ANSWER_HEADER.index("submitted_at")
 
 pytestmark = pytest.mark.django_db
 
@@ -30,5 +32,5 @@ def test_a_resubmitted_response_has_its_new_submission_time_in_the_answers_csv(
     assert resubmitted.submitted_at is not None
     assert resubmitted.submitted_at > FIRST_SUBMISSION
     # The export writes PostgreSQL's ISO text (a fraction without trailing zeros): compare times.
-    times = {datetime.fromisoformat(row[15]) for row in answer_rows(open_round)}
+    times = {datetime.fromisoformat(row[SUBMITTED]) for row in answer_rows(open_round, "en")}
     assert times == {resubmitted.submitted_at}

@@ -18,6 +18,7 @@ from operations.demo import demo_values
 from scoring import answers_csv
 from scoring.answers_csv import answer_rows
 from scoring.csv_text import neutralise
+from scoring.exports import COLUMN_TITLES
 from scoring.models import CityDimensionResult, DimensionScore
 from surveys.models import Answer, City, Option, Question, Response, Round
 from surveys.structure import AnswerValue
@@ -41,6 +42,7 @@ ANSWER_HEADER = [
     "text",
     "comment",
     "evidence_link",
+    "answer_language",
     "answered_at",
     "submitted_at",
 ]
@@ -155,6 +157,11 @@ def _xlsx_sheet(reply, title):
     return workbook[title]
 
 
+def _titles(header):
+    """The spreadsheet's row of column titles: the CSV's codes, as English words."""
+    return [str(COLUMN_TITLES[code]) for code in header]
+
+
 def _cell(value):
     return "" if value is None else str(value)
 
@@ -177,7 +184,9 @@ def test_answers_csv_is_streamed_as_an_attachment(facilitator_client, open_round
     assert reply.status_code == 200
     assert isinstance(reply, StreamingHttpResponse)
     assert reply["Content-Type"] == "text/csv; charset=utf-8"
-    assert reply["Content-Disposition"] == 'attachment; filename="session-1-test-round-answers.csv"'
+    assert (
+        reply["Content-Disposition"] == 'attachment; filename="session-1-test-round-answers-en.csv"'
+    )
 
 
 def test_answers_csv_has_the_header_and_one_row_per_stored_answer(
@@ -201,7 +210,7 @@ def test_answers_csv_row_of_a_scale_answer_holds_its_level_label_comment_and_tim
     rows = _csv_rows(_export(facilitator_client, open_round, "answers", "csv"))
     [row] = [row for row in rows if row[2] == "Mobility" and row[6] == "strategy-vision"]
 
-    assert row[:14] == [
+    assert row[:15] == [
         open_round.title,
         "Rotterdam",
         "Mobility",
@@ -216,8 +225,9 @@ def test_answers_csv_row_of_a_scale_answer_holds_its_level_label_comment_and_tim
         "",
         "'" + FORMULA,
         EVIDENCE,
+        "en",
     ]
-    assert [datetime.fromisoformat(time) for time in row[14:]] == [
+    assert [datetime.fromisoformat(time) for time in row[15:]] == [
         stored.updated_at,
         stored.response.submitted_at,
     ]
@@ -293,11 +303,12 @@ def test_answers_xlsx_holds_the_formula_comment_as_quoted_text(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     assert (
-        reply["Content-Disposition"] == 'attachment; filename="session-1-test-round-answers.xlsx"'
+        reply["Content-Disposition"]
+        == 'attachment; filename="session-1-test-round-answers-en.xlsx"'
     )
-    sheet = _xlsx_sheet(reply, "answers")
+    sheet = _xlsx_sheet(reply, "Answers")
     rows = list(sheet.iter_rows())
-    assert [cell.value for cell in rows[0]] == ANSWER_HEADER
+    assert [cell.value for cell in rows[0]] == _titles(ANSWER_HEADER)
     assert len(rows) - 1 == Answer.objects.filter(response__round=open_round).count()
     (formula,) = [
         row[12]
@@ -318,7 +329,7 @@ def test_answers_xlsx_quotes_a_formula_hidden_behind_a_control_character(
     )
     save_answers(open_round, officer, {vision.pk: comment})
 
-    sheet = _xlsx_sheet(_export(facilitator_client, open_round, "answers", "xlsx"), "answers")
+    sheet = _xlsx_sheet(_export(facilitator_client, open_round, "answers", "xlsx"), "Answers")
 
     (row,) = list(sheet.iter_rows())[1:]
     assert (row[12].value, row[12].data_type) == ("'" + FORMULA, "s")
@@ -379,9 +390,9 @@ def hostile(open_round, bank, officer):
     Round.objects.filter(pk=open_round.pk).update(title="=Round, one")
     City.objects.filter(pk=response.city_id).update(name="+Rotterdam")
     Response.objects.filter(pk=response.pk).update(department="-Mobility\n")
-    Question.objects.filter(pk=vision.pk).update(code="-vision", text='=Vision "text"')
-    Option.objects.filter(pk=option(bank, "strategy-vision", "l2").pk).update(label="\tLevel 2")
-    Option.objects.filter(pk=lineage.pk).update(label="=Lineage")
+    Question.objects.filter(pk=vision.pk).update(code="-vision", text_en='=Vision "text"')
+    Option.objects.filter(pk=option(bank, "strategy-vision", "l2").pk).update(label_en="\tLevel 2")
+    Option.objects.filter(pk=lineage.pk).update(label_en="=Lineage")
     open_round.refresh_from_db()
     return response
 
@@ -430,7 +441,7 @@ def test_answers_csv_is_what_csv_writer_writes_for_the_inert_rows(
     expected = io.StringIO()
     writer = csv.writer(expected)
     writer.writerow(ANSWER_HEADER)
-    writer.writerows([neutralise(value) for value in row] for row in answer_rows(open_round))
+    writer.writerows([neutralise(value) for value in row] for row in answer_rows(open_round, "en"))
 
     reply = _export(facilitator_client, open_round, "answers", "csv")
 
@@ -471,7 +482,7 @@ def test_answers_csv_writes_times_as_iso_8601_in_utc(
 
     rows = _csv_rows(_export(facilitator_client, open_round, "answers", "csv"))
 
-    assert {tuple(row[14:]) for row in rows[1:] if row[2] == "Mobility"} == {
+    assert {tuple(row[15:]) for row in rows[1:] if row[2] == "Mobility"} == {
         (text, "2024-03-02T00:00:00+00:00")
     }
     assert datetime.fromisoformat(text) == answered_at
@@ -487,7 +498,7 @@ def test_answers_csv_reads_the_database_in_at_most_ten_queries(
 def test_answers_xlsx_keeps_ids_levels_and_numbers_as_numbers(
     facilitator_client, open_round, hostile
 ):
-    sheet = _xlsx_sheet(_export(facilitator_client, open_round, "answers", "xlsx"), "answers")
+    sheet = _xlsx_sheet(_export(facilitator_client, open_round, "answers", "xlsx"), "Answers")
 
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     (vision,) = [row for row in rows if row[6] == "'-vision"]
@@ -497,7 +508,9 @@ def test_answers_xlsx_keeps_ids_levels_and_numbers_as_numbers(
 
 
 def test_answer_rows_of_a_draft_have_empty_text_for_the_submission_time(open_round, hostile):
-    assert {row[15] for row in answer_rows(open_round)} == {""}
+    assert {row[ANSWER_HEADER.index("submitted_at")] for row in answer_rows(open_round, "en")} == {
+        ""
+    }
 
 
 # --- Scores -----------------------------------------------------------------------------------
@@ -572,11 +585,11 @@ def test_response_scores_of_an_erased_officer_show_erased(facilitator_client, op
 
 def test_response_scores_xlsx_keeps_numbers_as_numbers(facilitator_client, open_round, answered):
     sheet = _xlsx_sheet(
-        _export(facilitator_client, open_round, "response-scores", "xlsx"), "response-scores"
+        _export(facilitator_client, open_round, "response-scores", "xlsx"), "Scores per response"
     )
 
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    assert rows[0] == RESPONSE_SCORE_HEADER
+    assert rows[0] == _titles(RESPONSE_SCORE_HEADER)
     assert rows[1:] == [_xlsx_approx(row) for row in _response_score_rows(open_round)]
 
 
@@ -593,11 +606,11 @@ def test_city_scores_csv_lists_every_dimension_of_every_city_with_a_result(
 
 def test_city_scores_xlsx_keeps_numbers_as_numbers(facilitator_client, open_round, answered):
     sheet = _xlsx_sheet(
-        _export(facilitator_client, open_round, "city-scores", "xlsx"), "city-scores"
+        _export(facilitator_client, open_round, "city-scores", "xlsx"), "Scores per city"
     )
 
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    assert rows[0] == CITY_SCORE_HEADER
+    assert rows[0] == _titles(CITY_SCORE_HEADER)
     assert rows[1:] == [_xlsx_approx(row) for row in _city_score_rows(open_round)]
 
 

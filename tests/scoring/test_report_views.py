@@ -129,7 +129,7 @@ def test_report_page_lists_the_next_steps_weakest_dimension_first(
     weakest = below_top[0]
     titles = Recommendation.objects.filter(
         dimension=weakest.dimension, stage_level=weakest.stage + 1
-    ).values_list("title", flat=True)
+    ).values_list("title_en", flat=True)
     assert titles
     content = text(tree)
     assert all(f"{title}." in content for title in titles)

@@ -207,7 +207,10 @@ def test_previous_round_is_the_latest_earlier_round_of_the_same_key(ddg, idm):
 
 def test_previous_round_may_use_an_older_version_of_the_questionnaire(ddg):
     newer = Questionnaire.objects.create(
-        key=ddg.key, version=ddg.version + 1, title=ddg.title, status=Questionnaire.Status.DRAFT
+        key=ddg.key,
+        version=ddg.version + 1,
+        title_en=ddg.title_en,
+        status=Questionnaire.Status.DRAFT,
     )
     earlier = _round(ddg, datetime.date(2031, 1, 1))
     current = _round(newer, datetime.date(2032, 1, 1))
@@ -216,7 +219,7 @@ def test_previous_round_may_use_an_older_version_of_the_questionnaire(ddg):
 
 
 def test_previous_round_ignores_rounds_of_another_questionnaire(idm, banks):
-    other = Questionnaire.objects.create(key="another-bank", title="Another bank")
+    other = Questionnaire.objects.create(key="another-bank", title_en="Another bank")
     _round(idm, datetime.date(1990, 1, 1))
     current = _round(other, datetime.date(1991, 1, 1))
 

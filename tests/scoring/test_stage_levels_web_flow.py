@@ -7,8 +7,6 @@ shows its follow-up only then), save and continue, and finally submit.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 
 from scoring.models import DimensionScore, ResponseResult
@@ -53,8 +51,8 @@ def _form_data(bank, tree, level):
         if q.kind in (Question.Kind.SCALE, Question.Kind.YES_NO, Question.Kind.MULTI):
             data[field] = _pick(bank, q, find_all(card, "input", name=field), level)
         elif q.kind == Question.Kind.NUMBER:
-            (box,) = find_all(card, "input", name=field)
-            low, high = Decimal(attr(box, "min")), Decimal(attr(box, "max"))
+            assert find_all(card, "input", name=field), code
+            low, high = q.min_value, q.max_value
             data[field] = str((low + high) / 2)
         else:
             assert find_all(card, "textarea", name=field), code

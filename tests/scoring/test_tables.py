@@ -178,5 +178,5 @@ def test_tracker_says_a_dash_for_who_reopened_when_that_account_is_gone(
     page = _tracker(facilitator_client, open_round)
 
     row = find_all(by_id(html(page), "tracker-table"), "tr", data_state="in progress")[0]
-    when = dateformat.format(timezone.localtime(reopened_at), "j M Y H:i")
+    when = dateformat.format(timezone.localtime(reopened_at), "j F Y, H:i")
     assert text(find_all(row, "td")[3]) == f"in progress reopened {when} by —"

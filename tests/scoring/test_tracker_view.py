@@ -56,7 +56,7 @@ def _reopen_url(response):
 
 
 def _when(moment):
-    return dateformat.format(timezone.localtime(moment), "j M Y H:i")
+    return dateformat.format(timezone.localtime(moment), "j F Y, H:i")
 
 
 def _rows(page):

@@ -24,7 +24,7 @@ def linked_city(open_round):
     """The officer of a city that, with its department and the bank's first dimension, is named
     with a link; they have submitted."""
     clear_cache()
-    Dimension.objects.filter(pk=bank_of(open_round).sections[0].dimension.pk).update(title=LINK)
+    Dimension.objects.filter(pk=bank_of(open_round).sections[0].dimension.pk).update(title_en=LINK)
     clear_cache()
     place = factories.CityFactory(name=LINK, slug="linked", country="NL")
     open_round.cities.add(place)

@@ -73,6 +73,7 @@ def test_an_officer_downloads_their_account_membership_answers_and_history(
         "email": EMAIL,
         "date_joined": erin.date_joined.isoformat(),
         "last_login": data["account"]["last_login"],
+        "language": "",
     }
     assert data["membership"] == {"city": "Rotterdam", "department": "Mobility"}
     snapshot = {"choices": [], "number": None, "text": "", "evidence_url": ""}

@@ -25,6 +25,8 @@ PUBLIC = {
     "password_reset_complete": 200,
     "health": 200,
     "admin:login": 200,
+    # The language switcher takes a POST only (tests/surveys/test_languages.py).
+    "set_language": 405,
 }
 
 SIGNED_IN = {
@@ -78,6 +80,7 @@ ADMIN_MODELS: dict[str, tuple[str, ...]] = {
     "surveys/question": ("simple_history",),
     "surveys/city": (),
     "surveys/membership": (),
+    "surveys/profile": (),
     "surveys/round": (),
     "surveys/response": (),
 }

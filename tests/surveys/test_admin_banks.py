@@ -286,12 +286,12 @@ def test_the_database_refuses_a_new_item_in_a_published_bank(ddg, item):
     dimension = Dimension.objects.filter(questionnaire=ddg).order_by("pk")[0]
     question = Question.objects.filter(dimension=dimension).order_by("pk")[0]
     new = {
-        "stage": lambda: Stage.objects.create(questionnaire=ddg, level=9, name="Ninth"),
-        "dimension": lambda: Dimension.objects.create(questionnaire=ddg, code="late", title="L"),
-        "question": lambda: Question.objects.create(dimension=dimension, code="late", text="?"),
-        "option": lambda: Option.objects.create(question=question, code="late", label="L"),
+        "stage": lambda: Stage.objects.create(questionnaire=ddg, level=9, name_en="Ninth"),
+        "dimension": lambda: Dimension.objects.create(questionnaire=ddg, code="late", title_en="L"),
+        "question": lambda: Question.objects.create(dimension=dimension, code="late", text_en="?"),
+        "option": lambda: Option.objects.create(question=question, code="late", label_en="L"),
         "recommendation": lambda: Recommendation.objects.create(
-            dimension=dimension, stage_level=1, kind="skill", title="Late", body="Late"
+            dimension=dimension, stage_level=1, kind="skill", title_en="Late", body_en="Late"
         ),
     }[item]
 

@@ -81,6 +81,7 @@ def test_autosave_stores_the_answer_and_reports_the_new_version(
             "answered": 1,
             "required": required,
             "percent": round(100 / required),
+            "text": f"1 of {required} required answers",
         },
         "section": {
             "answered": 1,

@@ -128,9 +128,11 @@ def test_every_multi_question_has_exactly_four_practices(path):
 
 @pytest.mark.parametrize("word", ["MDS", "GBFS", "permit"])
 def test_session_2_questions_ask_about_shared_mobility_specifics(word):
-    # What an officer reads for a question: its text, its help and its option labels.
+    # What an officer reads for a question (in English): its text, help and option labels.
     wording = " ".join(
-        " ".join([question.text, question.help, *(option.label for option in question.options)])
+        " ".join(
+            [question.text.en, question.help.en, *(option.label.en for option in question.options)]
+        )
         for question in _bank(SESSION_2).questions()
     )
     assert re.search(rf"\b{word}\b", wording)

@@ -10,6 +10,7 @@ import pytest
 import yaml
 from django.core.management import CommandError, call_command
 
+from surveys.banks.spec import LANGUAGES as BANK_LANGUAGES
 from surveys.models import Option, Question, Questionnaire
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +91,34 @@ def bank_data(**fields: Any) -> dict[str, Any]:
     }
 
 
+TEXT_FIELDS = {"title", "description", "name", "text", "help", "unit", "label", "body"}
+
+
+def translated(data: Any, languages: tuple[str, ...] = BANK_LANGUAGES) -> Any:
+    """``data`` with every text as a mapping: the English, and "[nl] ..." / "[fr] ..." copies."""
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {
+                key: (
+                    {lang: value if lang == "en" else f"[{lang}] {value}" for lang in languages}
+                    if key in TEXT_FIELDS and isinstance(value, str) and value
+                    else walk(value)
+                )
+                for key, value in node.items()
+            }
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        return node
+
+    return {**walk(data), "languages": list(languages)}
+
+
+def published_bank_data(**fields: Any) -> dict[str, Any]:
+    """A minimal bank that can be published: every text in English, Dutch and French."""
+    return translated(bank_data(**fields))
+
+
 def _question(data: dict[str, Any], code: str) -> dict[str, Any]:
     return next(
         question
@@ -161,7 +190,7 @@ def test_condition_is_stored_as_the_earlier_option(tmp_path):
 
 
 def test_publish_flag_loads_as_published(tmp_path):
-    path = _write(tmp_path, bank_data())
+    path = _write(tmp_path, published_bank_data())
 
     output = _load(path, publish=True)
 
@@ -302,7 +331,7 @@ def test_second_file_broken_loads_neither(tmp_path):
 
 
 def test_reloading_a_published_version_fails_naming_it(tmp_path):
-    path = _write(tmp_path, bank_data())
+    path = _write(tmp_path, published_bank_data())
     _load(path, publish=True)
 
     _assert_nothing_loaded(
@@ -315,9 +344,9 @@ def test_reloading_a_published_version_fails_naming_it(tmp_path):
 
 
 def test_published_conflict_in_second_file_rolls_back_the_first(tmp_path):
-    published = _write(tmp_path, bank_data(), "published.yaml")
+    published = _write(tmp_path, published_bank_data(), "published.yaml")
     _load(published, publish=True)
-    new = _write(tmp_path, bank_data(key="new-bank"), "new.yaml")
+    new = _write(tmp_path, published_bank_data(key="new-bank"), "new.yaml")
 
     _assert_nothing_loaded(
         new,
@@ -331,10 +360,10 @@ def test_published_conflict_in_second_file_rolls_back_the_first(tmp_path):
 
 
 def test_skip_existing_leaves_a_published_version_alone(tmp_path):
-    path = _write(tmp_path, bank_data())
+    path = _write(tmp_path, published_bank_data())
     _load(path, publish=True)
     published = Questionnaire.objects.get(key="test-bank")
-    _write(tmp_path, bank_data(title="Changed title"))
+    _write(tmp_path, published_bank_data(title="Changed title"))
 
     output = _load(path, publish=True, skip_existing=True)
 

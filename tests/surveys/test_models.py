@@ -24,13 +24,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def questionnaire():
-    return Questionnaire.objects.create(key="model-test", version=1, title="Model test")
+    return Questionnaire.objects.create(key="model-test", version=1, title_en="Model test")
 
 
 @pytest.fixture
 def question(questionnaire):
-    dimension = Dimension.objects.create(questionnaire=questionnaire, code="dim", title="Dim")
-    return Question.objects.create(dimension=dimension, code="q1", text="Question one?")
+    dimension = Dimension.objects.create(questionnaire=questionnaire, code="dim", title_en="Dim")
+    return Question.objects.create(dimension=dimension, code="q1", text_en="Question one?")
 
 
 @pytest.fixture
@@ -46,12 +46,12 @@ def _constraint_name(error: pytest.ExceptionInfo[IntegrityError]) -> str:
 
 def test_questionnaire_key_and_version_are_unique(questionnaire):
     with pytest.raises(IntegrityError) as error, transaction.atomic():
-        Questionnaire.objects.create(key="model-test", version=1, title="Same key and version")
+        Questionnaire.objects.create(key="model-test", version=1, title_en="Same key and version")
     assert _constraint_name(error) == "questionnaire_key_version"
 
 
 def test_same_key_with_next_version_is_accepted(questionnaire):
-    second = Questionnaire.objects.create(key="model-test", version=2, title="Next version")
+    second = Questionnaire.objects.create(key="model-test", version=2, title_en="Next version")
     assert list(
         Questionnaire.objects.filter(key="model-test").values_list("version", flat=True)
     ) == [
@@ -63,27 +63,29 @@ def test_same_key_with_next_version_is_accepted(questionnaire):
 
 def test_option_level_above_4_is_rejected(question):
     with pytest.raises(IntegrityError) as error, transaction.atomic():
-        Option.objects.create(question=question, code="l7", label="Level 7", level=7)
+        Option.objects.create(question=question, code="l7", label_en="Level 7", level=7)
     assert _constraint_name(error) == "option_level_range"
 
 
 def test_option_levels_0_to_4_are_accepted(question):
     for level in range(5):
-        Option.objects.create(question=question, code=f"l{level}", label=f"L{level}", level=level)
+        Option.objects.create(
+            question=question, code=f"l{level}", label_en=f"L{level}", level=level
+        )
     assert list(question.options.values_list("level", flat=True)) == [0, 1, 2, 3, 4]
 
 
 def test_special_option_with_a_level_is_rejected(question):
     with pytest.raises(IntegrityError) as error, transaction.atomic():
         Option.objects.create(
-            question=question, code="dont-know", label="Don't know", special="dont_know", level=2
+            question=question, code="dont-know", label_en="Don't know", special="dont_know", level=2
         )
     assert _constraint_name(error) == "option_special_has_no_level"
 
 
 def test_special_option_without_a_level_is_accepted(question):
     option = Option.objects.create(
-        question=question, code="dont-know", label="Don't know", special="dont_know"
+        question=question, code="dont-know", label_en="Don't know", special="dont_know"
     )
     assert (option.special, option.level) == ("dont_know", None)
 
@@ -92,7 +94,7 @@ def test_special_option_without_a_level_is_accepted(question):
 def test_stage_level_outside_1_to_5_is_rejected(questionnaire, level):
     with pytest.raises(IntegrityError) as error, transaction.atomic():
         Stage.objects.create(
-            questionnaire=questionnaire, level=level, name="Out of range", min_score=Decimal(0)
+            questionnaire=questionnaire, level=level, name_en="Out of range", min_score=Decimal(0)
         )
     assert _constraint_name(error) == "stage_level_range"
 
