@@ -17,6 +17,15 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from scoring.change import previous_round
+from scoring.consensus import (
+    Agreed,
+    consensus_accept_unanimous,
+    consensus_get_or_create,
+    consensus_items,
+    consensus_publish,
+    consensus_save,
+)
+from scoring.models import Consensus
 from scoring.services import round_recompute
 from surveys.models import (
     Answer,
@@ -327,3 +336,47 @@ def _demo_answer(question: Question, level: float, rng: random.Random) -> Answer
             number=(low + (high - low) * share * Decimal("0.5")).quantize(Decimal(1))
         )
     return None
+
+
+DEMO_CONSENSUS_CITY = "antwerp"
+
+
+def seed_consensus(round_: Round, city_slug: str = DEMO_CONSENSUS_CITY) -> bool:
+    """A published consensus for one city (Antwerp), so the demo shows an agreed result: the
+    questions all departments answered alike are accepted, each other one settles on the middle
+    department's answer. Returns whether one was made (not when it exists already)."""
+    city = round_.cities.filter(slug=city_slug).first()
+    if city is None or Consensus.objects.filter(round=round_, city=city).exists():
+        return False
+    facilitator = get_user_model().objects.get(username="facilitator")
+    consensus = consensus_get_or_create(round=round_, city=city)
+    items = consensus_items(round_, city, consensus)
+    if not items:
+        return False
+    consensus_accept_unanimous(
+        consensus=consensus, items=items, expected_version=consensus.version, by=facilitator
+    )
+    consensus.refresh_from_db()
+    middle = {}
+    for item in consensus_items(round_, city, consensus):
+        if item.agreed is not None:
+            continue
+        answered = sorted(
+            (a for a in item.answers if a.value is not None),
+            key=lambda a: (a.level is None, a.level or 0),
+        )
+        chosen = answered[(len(answered) - 1) // 2].value or AnswerValue()
+        middle[item.question.pk] = Agreed(
+            AnswerValue(option_id=chosen.option_id, choice_ids=chosen.choice_ids),
+            "Agreed in the consensus session after comparing the departments' evidence.",
+        )
+    consensus = consensus_save(
+        consensus=consensus, agreed=middle, expected_version=consensus.version, by=facilitator
+    )
+    consensus_publish(
+        consensus=consensus,
+        items=consensus_items(round_, city, consensus),
+        expected_version=consensus.version,
+        by=facilitator,
+    )
+    return True

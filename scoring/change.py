@@ -6,11 +6,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from scoring.models import CityDimensionResult
-from scoring.results import city_medians, score_text
-from surveys.models import Dimension, Round
+from scoring.models import CityDimensionResult, CityResult
+from scoring.results import city_medians, score_text, stage_at
+from surveys.models import City, Dimension, Round, Stage
 from surveys.structure import bank_for
 
 
@@ -34,8 +35,10 @@ class Change(NamedTuple):
         delta = self.delta
         if delta is None:
             return score_text(self.after)
-        arrow = "■ ±0.0" if abs(delta) < 0.05 else f"{'▲' if delta > 0 else '▼'} {delta:+.1f}"
-        return f"{score_text(self.after)} {arrow}"
+        if abs(delta) < 0.05:
+            return f"{score_text(self.after)} ■ ±{score_text(0.0)}"
+        arrow, sign = ("▲", "+") if delta > 0 else ("▼", "-")
+        return f"{score_text(self.after)} {arrow} {sign}{score_text(abs(delta))}"
 
 
 @dataclass(frozen=True)
@@ -141,3 +144,77 @@ def change_between(
             for was, now in [(before.get(city_id, {}), after.get(city_id, {}))]
         ],
     )
+
+
+@dataclass(frozen=True)
+class OwnChangeRow:
+    """A dimension (or, without a code, the whole questionnaire) in the previous round and now."""
+
+    code: str
+    title: str
+    before: float | None
+    after: float | None
+    stage_before: Stage | None
+    stage_after: Stage | None
+
+    @property
+    def change(self) -> Change:
+        return Change(self.code, self.title, self.before, self.after)
+
+
+@dataclass(frozen=True)
+class OwnChange:
+    """One city's change since its previous round of the same questionnaire."""
+
+    previous: Round
+    rows: list[OwnChangeRow]  # the dimensions, then overall
+
+
+def city_change(round: Round, city: City) -> OwnChange | None:
+    """The city's scores and stages against its latest earlier result of the questionnaire (by
+    key, any version); None without one (two queries)."""
+    latest_two = list(
+        CityResult.objects.filter(city=city, round__questionnaire__key=round.questionnaire.key)
+        .filter(Q(round=round) | Q(round__opens_on__lt=round.opens_on))
+        .select_related("round__questionnaire")
+        .order_by("-round__opens_on", "-round_id")[:2]
+    )
+    if len(latest_two) < 2 or latest_two[0].round_id != round.pk:
+        return None
+    now, was = latest_two
+    previous = was.round
+    results = {previous.pk: was, round.pk: now}
+    scores = {
+        (round_id, code): (score, stage)
+        for round_id, code, score, stage in CityDimensionResult.objects.filter(
+            city_result__in=results.values()
+        ).values_list("city_result__round_id", "dimension__code", "score", "stage")
+    }
+    bank = bank_for(round.questionnaire)
+    stages = {stage.level: stage for stage in bank.stages}
+    rows = []
+    for section in bank.sections:
+        code = section.dimension.code
+        before, stage_before = scores.get((previous.pk, code), (None, None))
+        after, stage_after = scores.get((round.pk, code), (None, None))
+        rows.append(
+            OwnChangeRow(
+                code,
+                section.dimension.title,
+                before,
+                after,
+                stage_at(stages, stage_before),
+                stage_at(stages, stage_after),
+            )
+        )
+    rows.append(
+        OwnChangeRow(
+            "",
+            _("Overall"),
+            was.overall_score,
+            now.overall_score,
+            stage_at(stages, was.overall_stage),
+            stage_at(stages, now.overall_stage),
+        )
+    )
+    return OwnChange(previous=previous, rows=rows)

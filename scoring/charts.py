@@ -241,3 +241,36 @@ def radar_overlay(
         height=520,
         legend={"orientation": "h", "y": -0.15},
     )
+
+
+def change_bars(rows: Sequence[Any], previous: str, current: str) -> Figure:
+    """A city's score per dimension in its previous round and now, as pairs of bars."""
+    titles = [_wrapped(row.title, 24) for row in rows]
+    return _figure(
+        [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": _text(previous),
+                "y": titles,
+                "x": [row.before for row in rows],
+                "marker": {"color": PALETTE[4]},
+                "hovertemplate": "%{y}: %{x:.1f}<extra></extra>",
+            },
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": _text(current),
+                "y": titles,
+                "x": [row.after for row in rows],
+                "marker": {"color": PALETTE[0]},
+                "hovertemplate": "%{y}: %{x:.1f}<extra></extra>",
+            },
+        ],
+        barmode="group",
+        xaxis={"range": [0, 100], "title": {"text": _text(_("Score (0–100)"))}},
+        yaxis={"autorange": "reversed", "automargin": True},
+        legend={"orientation": "h", "y": -0.2},
+        margin={"l": 10, "r": 20, "t": 20, "b": 60},
+        height=120 + 48 * len(rows),
+    )

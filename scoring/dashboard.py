@@ -112,6 +112,7 @@ class CityRow:
     has_result: bool
     overall: Cell
     cells: list[Cell]
+    agreed: Cell | None = None  # the published agreed result's overall score and stage
 
 
 @dataclass(frozen=True)
@@ -187,11 +188,20 @@ def dashboard_for(round: Round, query: QueryDict) -> Dashboard:
     stages = {stage.level: stage for stage in bank.stages}
     # Each city with its stored overall result in this round, if it has one, in one query.
     all_cities = list(
-        round.cities.annotate(result=FilteredRelation("results", condition=Q(results__round=round)))
+        round.cities.annotate(
+            result=FilteredRelation("results", condition=Q(results__round=round)),
+            consensus=FilteredRelation(
+                "consensuses",
+                condition=Q(consensuses__round=round, consensuses__status="published"),
+            ),
+        )
         .annotate(
             result_id=F("result__id"),
             overall_score=F("result__overall_score"),
             overall_stage=F("result__overall_stage"),
+            agreed_id=F("consensus__id"),
+            agreed_score=F("consensus__overall_score"),
+            agreed_stage=F("consensus__overall_stage"),
         )
         .order_by("name")
     )
@@ -212,6 +222,9 @@ def dashboard_for(round: Round, query: QueryDict) -> Dashboard:
             has_result=city.result_id is not None,
             overall=Cell(city.overall_score, stage_at(stages, city.overall_stage), silo=False),
             cells=[cells.get((city.pk, s.dimension.pk), NO_SCORE) for s in sections],
+            agreed=Cell(city.agreed_score, stage_at(stages, city.agreed_stage), silo=False)
+            if city.agreed_id is not None
+            else None,
         )
         for city in cities
     ]

@@ -13,7 +13,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from scoring.answers_csv import ANSWER_HEADER, answer_rows, answers_csv
 from scoring.csv_text import CHUNK, csv_stream, neutralise
-from scoring.models import CityDimensionResult, DimensionScore
+from scoring.models import AgreedAnswer, CityDimensionResult, DimensionScore
 from surveys.models import Round
 
 RESPONSE_SCORE_HEADER = (
@@ -93,10 +93,60 @@ def city_score_rows(round: Round) -> Iterator[tuple[Any, ...]]:
     yield from rows.iterator(chunk_size=CHUNK)
 
 
+AGREED_HEADER = (
+    "round",
+    "city",
+    "dimension",
+    "question_code",
+    "question_text",
+    "option_level",
+    "option_label",
+    "rationale",
+    "agreed_at",
+)
+
+
+def agreed_rows(round: Round, language: str) -> Iterator[tuple[Any, ...]]:
+    """The published agreed answers of the round, a row per city and question; texts in
+    ``language`` (English where a draft left one blank)."""
+    answers = (
+        AgreedAnswer.objects.filter(consensus__round=round, consensus__status="published")
+        .select_related("consensus__city", "question__dimension", "option")
+        .prefetch_related("choices")
+        .order_by("consensus__city__name", "question__dimension__position", "question__position")
+    )
+    for answer in answers:
+        question = answer.question
+        if answer.option is not None:
+            level, label = answer.option.level, _in(answer.option, "label", language)
+        else:
+            level = None
+            label = "; ".join(
+                _in(option, "label", language)
+                for option in sorted(answer.choices.all(), key=lambda o: o.position)
+            )
+        yield (
+            round.title,
+            answer.consensus.city.name,
+            question.dimension.code,
+            question.code,
+            _in(question, "text", language),
+            level,
+            label,
+            answer.rationale,
+            answer.agreed_at.isoformat(),
+        )
+
+
+def _in(row: Any, field: str, language: str) -> str:
+    return str(getattr(row, f"{field}_{language}") or getattr(row, f"{field}_en"))
+
+
 EXPORTS = {
     "answers": ANSWER_HEADER,
     "response-scores": RESPONSE_SCORE_HEADER,
     "city-scores": CITY_SCORE_HEADER,
+    "agreed-answers": AGREED_HEADER,
 }
 
 # The spreadsheet's titles: its sheet, and a row of column titles in the reader's language. The
@@ -105,6 +155,7 @@ SHEET_TITLES = {
     "answers": _("Answers"),
     "response-scores": _("Scores per response"),
     "city-scores": _("Scores per city"),
+    "agreed-answers": _("Agreed answers"),
 }
 COLUMN_TITLES = {
     "round": _("Round"),
@@ -135,6 +186,8 @@ COLUMN_TITLES = {
     "overall_score": _("Overall score"),
     "overall_stage": _("Overall stage"),
     "responses": _("Responses"),
+    "rationale": _("Rationale"),
+    "agreed_at": _("Agreed at"),
 }
 
 
@@ -144,6 +197,8 @@ def export_rows(kind: str, round: Round, language: str) -> Iterator[tuple[Any, .
         return answer_rows(round, language)
     if kind == "response-scores":
         return response_score_rows(round)
+    if kind == "agreed-answers":
+        return agreed_rows(round, language)
     return city_score_rows(round)
 
 

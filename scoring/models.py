@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from surveys.models import City, Dimension, Response, Round
+from surveys.models import City, Dimension, Option, Question, Response, Round
 
 
 class ResponseResult(models.Model):
@@ -110,3 +112,83 @@ class CityDimensionResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.city_result}: {self.dimension_id}"
+
+
+class Consensus(models.Model):
+    """What one city's departments agree on in a round, recorded by a facilitator after talking
+    it through: an agreed answer per question, scored like a response once published."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="consensuses")
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="consensuses")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    # Claimed by every save, as a response's version is: a save from an older page is refused.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The agreed result's overall score and stage when published, for the dashboard's column.
+    overall_score = models.FloatField(_("agreed overall score"), null=True, blank=True)
+    overall_stage = models.PositiveSmallIntegerField(
+        _("agreed overall stage"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name_plural = _("consensuses")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "city"], name="consensus_one_per_city"),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published"]), name="consensus_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.city} in {self.round}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class AgreedAnswer(models.Model):
+    """The answer a city agreed on for one question, and why; its history keeps who and when."""
+
+    consensus = models.ForeignKey(Consensus, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    option = models.ForeignKey(
+        Option, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    choices = models.ManyToManyField(Option, blank=True, related_name="+")
+    rationale = models.TextField(_("rationale"), max_length=1000, blank=True)
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agreed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    agreed_at = models.DateTimeField(_("agreed at"), default=timezone.now)
+
+    history = HistoricalRecords(m2m_fields=[choices])
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consensus", "question"], name="agreed_answer_one_per_question"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.consensus}: {self.question_id}"

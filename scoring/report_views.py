@@ -8,6 +8,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from scoring.change import city_change
+from scoring.consensus import agreed_context
 from scoring.report import report_pdf, score_bars
 from scoring.results import city_report, peer_figures
 from scoring.selectors import peer_minimum_for, round_and_city_for
@@ -23,6 +25,8 @@ def _context(round_: Round, city: City, user: AnyUser) -> dict[str, object]:
         "report": report,
         "bars": score_bars(report),
         "bars_title": _("Score per dimension for %(city)s") % {"city": city.name},
+        **agreed_context(round_, city, report),
+        "own_change": city_change(round_, city) if report.has_result else None,
     }
 
 

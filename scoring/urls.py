@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from scoring import facilitator_views, report_views, views
+from scoring import consensus_views, facilitator_views, report_views, views
 
 app_name = "scoring"
 
@@ -36,5 +36,11 @@ urlpatterns = [
         report_views.city_report_download,
         name="city_report_pdf",
     ),
+    path(
+        "rounds/<int:round_id>/cities/<slug:city_slug>/consensus/",
+        consensus_views.consensus_page,
+        name="consensus",
+    ),
+    path("how-scoring-works/", views.scoring_explained, name="explained"),
     path("rounds/<int:round_id>/results.json", views.round_results_json, name="round_results_json"),
 ]

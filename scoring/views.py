@@ -8,7 +8,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from scoring import charts
-from scoring.change import round_change
+from scoring.change import city_change, round_change
+from scoring.consensus import agreed_context, agreed_json, published_cities
 from scoring.dashboard import RADAR_CITIES, dashboard_for
 from scoring.divergence import divergence_for
 from scoring.results import city_report, peer_figures
@@ -18,14 +19,27 @@ from scoring.selectors import (
     round_for_facilitator,
     round_for_results,
 )
+from surveys.models import Questionnaire
+from surveys.structure import bank_for
 
 
 @require_safe
 def city_results(request: HttpRequest, round_id: int, city_slug: str) -> HttpResponse:
     round_, city = round_and_city_for(request.user, round_id, city_slug)
     report = city_report(round_, city, peer_figures(round_, city, peer_minimum_for(request.user)))
-    context = {"report": report, "round": round_, "city": city}
+    context: dict[str, object] = {
+        "report": report,
+        "round": round_,
+        "city": city,
+        **agreed_context(round_, city, report),
+    }
     if report.has_result:
+        own_change = city_change(round_, city)
+        if own_change is not None:
+            context["own_change"] = own_change
+            context["own_change_figure"] = charts.change_bars(
+                own_change.rows[:-1], own_change.previous.title, round_.title
+            )
         context["divergence"] = divergence_for(round_, city)
         context["radar_figure"] = charts.radar(report.dimensions, city.name)
         context["departments_figure"] = charts.department_dots(
@@ -38,7 +52,9 @@ def city_results(request: HttpRequest, round_id: int, city_slug: str) -> HttpRes
 def city_results_json(request: HttpRequest, round_id: int, city_slug: str) -> JsonResponse:
     round_, city = round_and_city_for(request.user, round_id, city_slug)
     peers = peer_figures(round_, city, peer_minimum_for(request.user))
-    return JsonResponse(city_report(round_, city, peers).as_json())
+    return JsonResponse(
+        {**city_report(round_, city, peers).as_json(), "agreed": agreed_json(round_, city)}
+    )
 
 
 @require_safe
@@ -47,11 +63,17 @@ def round_results_json(request: HttpRequest, round_id: int) -> JsonResponse:
     minimum = peer_minimum_for(request.user)
     # Facilitators' medians are the same for every city; an officer's depend on their city.
     shared = peer_figures(round_, cities[0], None) if minimum is None and cities else None
+    agreed = published_cities(round_)  # one query: most cities have no agreed result
     return JsonResponse(
         {
             "round": {"id": round_.pk, "title": round_.title, "demo_data": round_.is_demo},
             "cities": [
-                city_report(round_, city, shared or peer_figures(round_, city, minimum)).as_json()
+                {
+                    **city_report(
+                        round_, city, shared or peer_figures(round_, city, minimum)
+                    ).as_json(),
+                    "agreed": agreed_json(round_, city) if city.pk in agreed else None,
+                }
                 for city in cities
             ],
         }
@@ -100,3 +122,16 @@ def round_change_page(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = round_for_facilitator(request.user, round_id)
     context = {"round": round_, "change": round_change(round_)}
     return render(request, "scoring/round_change.html", context)
+
+
+@require_safe
+def scoring_explained(request: HttpRequest) -> HttpResponse:
+    """How answers become scores, stages and next steps, with each published bank's stages."""
+    banks = [
+        bank_for(questionnaire)
+        for questionnaire in Questionnaire.objects.filter(
+            status=Questionnaire.Status.PUBLISHED
+        ).order_by("key", "-version")
+    ]
+    latest = {bank.questionnaire.key: bank for bank in reversed(banks)}
+    return render(request, "scoring/how_scoring_works.html", {"banks": list(latest.values())})

@@ -29,6 +29,7 @@ NOT_STARTED_TOO = "valenciennes-urban-planning"
 HALFWAY = "mechelen-it-and-data"
 SUBMITTED = "rotterdam-mobility"
 LOCKED_OUT = "someone-who-forgot"
+ANTWERP_OFFICER = "antwerp-mobility"  # Antwerp has the demo's published consensus
 ROUND_1 = "Session 1 — "
 ROUND_2 = "Session 2 — "
 ROUND_3 = "Session 1 follow-up — "
@@ -228,6 +229,37 @@ def _report(page: Page) -> None:
     page.goto(f"/rounds/{demo_round(ROUND_1).pk}/cities/rotterdam/report/")
 
 
+def _results_agreed_and_change(page: Page) -> None:
+    # Antwerp's published consensus is in round 1; the follow-up round adds the change since.
+    page.goto(f"/rounds/{demo_round(ROUND_1).pk}/cities/antwerp/results/")
+    expect(page.locator("#agreed-table")).to_be_visible()
+
+
+def _results_change(page: Page) -> None:
+    page.goto(f"/rounds/{demo_round(ROUND_3).pk}/cities/antwerp/results/")
+    expect(page.locator("#own-change-table")).to_be_visible()
+    wait_for_charts(page)
+
+
+def _report_agreed(page: Page) -> None:
+    page.goto(f"/rounds/{demo_round(ROUND_1).pk}/cities/antwerp/report/")
+    expect(page.locator("#agreed-table")).to_be_visible()
+
+
+def _scoring_explained(page: Page) -> None:
+    page.goto("/how-scoring-works/")
+
+
+def _consensus(page: Page) -> None:
+    page.goto(f"/rounds/{demo_round(ROUND_1).pk}/cities/antwerp/consensus/")
+    expect(page.locator("#consensus-status")).to_be_visible()
+
+
+def _consensus_draft(page: Page) -> None:
+    page.goto(f"/rounds/{demo_round(ROUND_1).pk}/cities/rotterdam/consensus/")
+    expect(page.locator("section.consensus-item").first).to_be_visible()
+
+
 # --- Facilitators ------------------------------------------------------------------------------
 
 
@@ -278,12 +310,18 @@ PAGE_STATES: list[PageState] = [
     PageState("review", "submitted", SUBMITTED, _review_submitted),
     PageState("results", "city", SUBMITTED, _results),
     PageState("report", "printable", SUBMITTED, _report),
+    PageState("results", "agreed", ANTWERP_OFFICER, _results_agreed_and_change),
+    PageState("results", "change", ANTWERP_OFFICER, _results_change),
+    PageState("report", "agreed", ANTWERP_OFFICER, _report_agreed),
+    PageState("how-scoring", "page", SUBMITTED, _scoring_explained),
     PageState("my-assessments", "facilitator", FACILITATOR, _home),
     PageState("dashboard", "with-change", FACILITATOR, _dashboard),
     PageState("dashboard", "filtered", FACILITATOR, _dashboard_filtered),
     PageState("dashboard", "bad-filter", FACILITATOR, _dashboard_bad_filter),
     PageState("tracker", "open-round", FACILITATOR, _tracker),
     PageState("round-change", "every-city", FACILITATOR, _round_change),
+    PageState("consensus", "published", FACILITATOR, _consensus),
+    PageState("consensus", "draft", FACILITATOR, _consensus_draft),
 ]
 
 # Each of our pages once, in its state with the most text (messages, errors, charts): the walk
@@ -307,5 +345,8 @@ TRANSLATED_STATES: list[PageState] = [
         "dashboard--with-change",
         "tracker--open-round",
         "round-change--every-city",
+        "results--agreed",
+        "how-scoring--page",
+        "consensus--draft",
     }
 ]

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from scoring.models import CityDimensionResult, CityResult
+from scoring.models import CityDimensionResult, CityResult, Consensus
 from surveys.models import Answer, City, Membership, Response, Round
 
 pytestmark = pytest.mark.django_db
@@ -77,9 +77,22 @@ def test_seed_reports_the_submitted_responses_per_round(seeded):
                 f"{entry['title']}: {SUBMITTED[entry['status']]} demo responses submitted\n"
                 for entry in FIXTURE_ROUNDS
             ),
+            f"{SESSION_1}: Antwerp's consensus published\n",
             "Demo data ready.\n",
         ]
     )
+
+
+def test_seed_publishes_antwerps_consensus_in_the_first_round(seeded):
+    consensus = Consensus.objects.get()
+
+    assert (consensus.round.title, consensus.city.slug, consensus.status) == (
+        SESSION_1,
+        "antwerp",
+        "published",
+    )
+    assert consensus.overall_score is not None
+    assert consensus.answers.count() > 20
 
 
 def test_seed_creates_the_five_study_cities(seeded):

@@ -9,6 +9,13 @@ import pytest
 from django.urls import reverse
 
 from operations.demo import demo_values
+from scoring.consensus import (
+    Agreed,
+    consensus_get_or_create,
+    consensus_items,
+    consensus_publish,
+    consensus_save,
+)
 from scoring.models import CityDimensionResult, CityResult
 from tests import factories
 from tests.web import FAST_HASHERS, attr, bank_of, by_id, find_all, html, submit_answers, text
@@ -87,6 +94,7 @@ def _expected_row(bank, result):
     return [
         result.city.country,
         f"{result.overall_score:.1f} ({result.overall_stage})",
+        "—",  # no agreed result published
         *(
             f"{cells[s.dimension.pk].score:.1f} ({cells[s.dimension.pk].stage})"
             for s in bank.sections
@@ -117,7 +125,7 @@ def test_city_without_a_submission_is_listed_without_scores(
 
     rows = _rows(_dashboard(facilitator_client, open_round))
 
-    assert rows["valenciennes"] == ["FR", "no submission", *["—"] * len(bank.sections)]
+    assert rows["valenciennes"] == ["FR", "no submission", "—", *["—"] * len(bank.sections)]
 
 
 def test_dashboard_stays_within_twelve_queries_for_two_and_six_cities(
@@ -201,7 +209,9 @@ def test_median_row_is_the_median_of_the_cities_shown(facilitator_client, submit
 
     median_row = find_all(by_id(html(page), "dashboard-table"), "tr", class_="table-light")[0]
     assert text(find_all(median_row, "th")[0]) == "Median of cities"
-    assert [text(cell) for cell in find_all(median_row, "td")][2:] == expected
+    assert [text(cell) for cell in find_all(median_row, "td")][
+        3:
+    ] == expected  # after country, overall, agreed
 
 
 def test_sort_by_overall_puts_the_highest_score_first(facilitator_client, submitted, bank):
@@ -240,7 +250,7 @@ def test_unknown_parameter_warns_and_falls_back_to_the_full_list(
     assert "<script>alert(1)" not in page.content.decode()
     rows = _rows(page)
     assert list(rows) == ["rotterdam", "valenciennes"]
-    assert all(len(cells) == 2 + len(bank.sections) for cells in rows.values())
+    assert all(len(cells) == 3 + len(bank.sections) for cells in rows.values())
 
 
 @pytest.mark.parametrize("role", ["officer", "foreign_officer"])
@@ -248,3 +258,29 @@ def test_officers_do_not_find_the_dashboard(request, client, submitted, role):
     client.force_login(request.getfixturevalue(role))
 
     assert _dashboard(client, submitted).status_code == 404
+
+
+def test_a_published_agreed_result_shows_in_its_own_column(
+    facilitator_client, submitted, bank, facilitator
+):
+    city = submitted.cities.get(slug="rotterdam")
+    consensus = consensus_get_or_create(round=submitted, city=city)
+    items = consensus_items(submitted, city, consensus)
+    agreed = {
+        item.question.pk: Agreed(next(a.value for a in item.answers if a.value is not None))
+        for item in items
+    }
+    consensus = consensus_save(
+        consensus=consensus, agreed=agreed, expected_version=1, by=facilitator
+    )
+    consensus = consensus_publish(
+        consensus=consensus,
+        items=consensus_items(submitted, city, consensus),
+        expected_version=consensus.version,
+        by=facilitator,
+    )
+
+    rows = _rows(_dashboard(facilitator_client, submitted))
+
+    assert rows["rotterdam"][2] == f"{consensus.overall_score:.1f} ({consensus.overall_stage})"
+    assert rows["valenciennes"][2] == "—"

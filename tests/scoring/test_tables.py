@@ -107,10 +107,10 @@ def test_a_possible_silo_is_marked_in_its_cell_with_a_text_for_screen_readers(
     page = _dashboard(facilitator_client, open_round)
 
     row = find_all(by_id(html(page), "dashboard-table"), "tr", data_city="hostile")[0]
-    cells = find_all(row, "td")
-    assert text(cells[2]) == f"{stored.score:.1f} ({stored.stage}) ⚠ possible silo"
-    assert attr(find_all(cells[2], "span")[0], "title") == "possible silo"
-    marked = ["⚠" in text(cell) for cell in cells[2:]]
+    cells = find_all(row, "td")  # country, overall, agreed, then the dimensions
+    assert text(cells[3]) == f"{stored.score:.1f} ({stored.stage}) ⚠ possible silo"
+    assert attr(find_all(cells[3], "span")[0], "title") == "possible silo"
+    marked = ["⚠" in text(cell) for cell in cells[3:]]
     assert marked == [True] + [False] * (len(bank.sections) - 1)
 
 

@@ -54,6 +54,8 @@ SIGNED_IN = {
     "scoring:city_report",
     "scoring:city_report_pdf",
     "scoring:round_results_json",
+    "scoring:consensus",
+    "scoring:explained",
 }
 
 ADMIN_SITE = {

@@ -147,7 +147,13 @@ def test_complete_response_is_submitted_and_scored(
     city_result = CityResult.objects.get(round=open_round)
     assert (city_result.city, city_result.responses) == (city, 1)
     assert city_result.overall_score == pytest.approx(result.overall_score)
-    assert "Submitted on" in text(by_id(html(page), "submitted-message"))
+    panel = by_id(html(page), "submitted-message")
+    assert "Submitted on" in text(panel)
+    assert "What happens next" in text(panel)
+    links = {attr(link, "href"): text(link) for link in find_all(panel, "a")}
+    assert links[f"/rounds/{open_round.pk}/cities/{city.slug}/results/"] == (
+        "See your city's results"
+    )
 
 
 def test_second_submit_changes_nothing(officer_client, open_round, officer, complete):

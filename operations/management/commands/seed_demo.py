@@ -8,7 +8,13 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from operations.demo import seed_answers, seed_people, seed_rounds, seed_synthetic
+from operations.demo import (
+    seed_answers,
+    seed_consensus,
+    seed_people,
+    seed_rounds,
+    seed_synthetic,
+)
 from surveys.models import Round
 
 
@@ -53,4 +59,8 @@ class Command(BaseCommand):
             )
             if submitted:
                 self.stdout.write(f"{round_.title}: {submitted} demo responses submitted")
+        # The first round's Antwerp gets a published consensus: the demo's agreed result.
+        first_round = rounds[0][0]
+        if seed_consensus(first_round):
+            self.stdout.write(f"{first_round.title}: Antwerp's consensus published")
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
