@@ -92,11 +92,9 @@ class InvitationUploadForm(forms.Form):
 def invitees_from_csv(round: Round, text: str) -> tuple[list[Invitee], list[str]]:
     """The people a CSV file names, each row checked as the one-person form checks it, and the
     errors, each naming its row (the first row, the column names, is row 1)."""
-    lines = text.splitlines()
-    if not lines:
-        return [], [gettext("The file is empty.")]
-    reader = csv.reader(io.StringIO(text), dialect=_dialect(lines[0]))
-    header = [name.strip().lower() for name in next(reader)]
+    first_line = next(iter(text.splitlines()), "")
+    reader = csv.reader(io.StringIO(text), dialect=_dialect(first_line))
+    header = [name.strip().lower() for name in next(reader, [])]
     missing = [name for name in CSV_COLUMNS if name not in header]
     if missing:
         return [], [
