@@ -98,6 +98,9 @@ def _invitation_create(round: Round, invitee: Invitee, by: User, now: datetime) 
         user.set_unusable_password()
         user.full_clean()
         user.save()
+    elif not user.email:  # found by its username: the invitation goes to the address typed
+        user.email = invitee.email
+        user.save(update_fields=["email"])
     Membership.objects.get_or_create(
         user=user, defaults={"city": invitee.city, "department": invitee.department}
     )
@@ -107,7 +110,7 @@ def _invitation_create(round: Round, invitee: Invitee, by: User, now: datetime) 
         invited_by=by,
         created_at=now,
         created_account=created,
-        accepted_at=None if not user.has_usable_password() else now,
+        accepted_at=now if user.has_usable_password() else None,
     )
     invitation.full_clean()
     invitation.save()
