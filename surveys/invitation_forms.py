@@ -93,8 +93,11 @@ def invitees_from_csv(round: Round, text: str) -> tuple[list[Invitee], list[str]
     """The people a CSV file names, each row checked as the one-person form checks it, and the
     errors, each naming its row (the first row, the column names, is row 1)."""
     first_line = next(iter(text.splitlines()), "")
-    reader = csv.reader(io.StringIO(text), dialect=_dialect(first_line))
-    header = [name.strip().lower() for name in next(reader, [])]
+    try:
+        rows = list(csv.reader(io.StringIO(text), dialect=_dialect(first_line)))
+    except csv.Error as error:  # e.g. a field longer than the csv module reads
+        return [], [gettext("The file cannot be read as CSV: %(error)s.") % {"error": error}]
+    header = [name.strip().lower() for name in (rows[0] if rows else [])]
     missing = [name for name in CSV_COLUMNS if name not in header]
     if missing:
         return [], [
@@ -108,7 +111,7 @@ def invitees_from_csv(round: Round, text: str) -> tuple[list[Invitee], list[str]
     errors: list[str] = []
     first_row_of: dict[str, int] = {}
     people = 0
-    for number, cells in enumerate(reader, start=2):
+    for number, cells in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in cells):
             continue
         people += 1

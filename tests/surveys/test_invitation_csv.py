@@ -113,8 +113,16 @@ def test_every_wrong_row_is_named(facilitator_client, current_round, foreign_off
             "email,name,city,department\nx@y.example,X,Rotterdam,IT\n".encode("utf-16"),
             "The file is not UTF-8 text. In a spreadsheet, save it as “CSV UTF-8”.",
         ),
+        (
+            "email,name,city,department\nx@y.example," + "N" * 200_000 + ",Rotterdam,IT\n",
+            "The file cannot be read as CSV: field larger than field limit (131072).",
+        ),
+        (
+            "email,name,city,department\nx@y.example,Nul\x00l,Rotterdam,IT\n",
+            "Row 2, name: Null characters are not allowed.",
+        ),
     ],
-    ids=["empty", "missing_column", "no_rows", "not_utf8"],
+    ids=["empty", "missing_column", "no_rows", "not_utf8", "huge_field", "nul"],
 )
 def test_a_file_that_is_not_a_list_of_people_is_refused_with_why(
     facilitator_client, current_round, content, error
