@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -76,11 +78,39 @@ def email_to(
     return message
 
 
-def email_send(message: EmailMultiAlternatives) -> bool:
+@contextmanager
+def mail_server() -> Iterator[BaseEmailBackend]:
+    """One connection to the mail server for a batch of messages (`deliver`, `email_send`): a
+    run of reminders or a file of invitations is not a connection per message. Closed at the end."""
+    connection = get_connection()
+    try:
+        yield connection
+    finally:
+        with suppress(*SEND_ERRORS):
+            connection.close()
+
+
+def deliver(message: EmailMultiAlternatives, connection: BaseEmailBackend | None = None) -> None:
+    """Send ``message``, over ``connection`` if given (opened if need be). Raises what the mail
+    server raised, having closed the connection so that the next message opens a fresh one."""
+    if connection is None:
+        message.send()
+        return
+    try:
+        connection.open()
+        message.connection = connection
+        message.send()
+    except SEND_ERRORS:
+        with suppress(*SEND_ERRORS):
+            connection.close()
+        raise
+
+
+def email_send(message: EmailMultiAlternatives, connection: BaseEmailBackend | None = None) -> bool:
     """Deliver ``message``; False (logged, not raised) when the mail server cannot be reached or
     refuses it, so the caller can record that it was not sent."""
     try:
-        message.send()
+        deliver(message, connection)
     except SEND_ERRORS:
         logger.exception("E-mail %r to %s was not sent", message.subject, message.to)
         return False

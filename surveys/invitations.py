@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from surveys.emails import absolute_url, email_send, email_to, set_password_path
+from surveys.emails import absolute_url, email_send, email_to, mail_server, set_password_path
 from surveys.models import City, Invitation, Membership, Response, Round
 
 
@@ -119,12 +119,13 @@ def _invitation_create(round: Round, invitee: Invitee, by: User, now: datetime) 
 
 def _invitations_send(invitations: Sequence[Invitation], by: User) -> InvitationsSent:
     not_sent = []
-    for invitation in invitations:
-        if email_send(invitation_email(invitation, by)):
-            invitation.sent_at = timezone.now()
-            invitation.save(update_fields=["sent_at"])
-        else:
-            not_sent.append(invitation)
+    with mail_server() as connection:
+        for invitation in invitations:
+            if email_send(invitation_email(invitation, by), connection):
+                invitation.sent_at = timezone.now()
+                invitation.save(update_fields=["sent_at"])
+            else:
+                not_sent.append(invitation)
     return InvitationsSent(invitations=list(invitations), not_sent=not_sent)
 
 

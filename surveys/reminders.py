@@ -18,7 +18,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from surveys.answers import answers_by_response
-from surveys.emails import SEND_ERRORS, absolute_url, email_to, set_password_path
+from surveys.emails import (
+    SEND_ERRORS,
+    absolute_url,
+    deliver,
+    email_to,
+    mail_server,
+    set_password_path,
+)
 from surveys.models import Invitation, Reminder, Response, Round
 from surveys.structure import Progress, bank_for, progress_for
 
@@ -120,21 +127,24 @@ def _remind(
     by: User | None = None,
 ) -> None:
     progress = _progress_by_officer(round, officers)
-    for officer in officers:
-        message = reminder_email(
-            round, officer, progress.get(officer.pk), today=today, step=step, by=by
-        )
-        try:
-            with transaction.atomic():
-                Reminder.objects.create(round=round, officer=officer, days_before=step, sent_by=by)
-                message.send()
-        except IntegrityError:
-            outcome.already_sent += 1
-        except SEND_ERRORS:
-            logger.exception("Reminder of %s to officer %s was not sent", round, officer.pk)
-            outcome.failed += 1
-        else:
-            outcome.sent[step] += 1
+    with mail_server() as connection:
+        for officer in officers:
+            message = reminder_email(
+                round, officer, progress.get(officer.pk), today=today, step=step, by=by
+            )
+            try:
+                with transaction.atomic():
+                    Reminder.objects.create(
+                        round=round, officer=officer, days_before=step, sent_by=by
+                    )
+                    deliver(message, connection)
+            except IntegrityError:
+                outcome.already_sent += 1
+            except SEND_ERRORS:
+                logger.exception("Reminder of %s to officer %s was not sent", round, officer.pk)
+                outcome.failed += 1
+            else:
+                outcome.sent[step] += 1
 
 
 def _progress_by_officer(round: Round, officers: list[User]) -> dict[int, Progress]:

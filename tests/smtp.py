@@ -30,6 +30,10 @@ class Inbox(MessageHandler):  # type: ignore[misc]  # aiosmtpd is untyped
     def to(self, address: str) -> list[Message]:
         return [m for m in self.messages if m["To"] == address]
 
+    def connections(self) -> int:
+        """How many SMTP connections delivered the messages (aiosmtpd names each one's peer)."""
+        return len({m["X-Peer"] for m in self.messages})
+
 
 def free_port() -> int:
     with socket.socket() as s:

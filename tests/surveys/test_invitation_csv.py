@@ -50,6 +50,7 @@ def test_a_good_file_invites_everyone_it_names(facilitator_client, current_round
         "nora@rotterdam.example",
         "omar@rotterdam.example",
     ]
+    assert smtp_inbox.connections() == 1  # one connection to the mail server for the file
     assert sorted(
         Membership.objects.filter(user__invitations__round=current_round).values_list(
             "user__first_name", "city__name", "department"

@@ -268,3 +268,27 @@ def test_officers_cannot_invite_resend_or_revoke(
     assert not User.objects.filter(email__iexact=NORA["email"]).exists()
     assert list(Invitation.objects.all()) == [pending]
     assert smtp_inbox.messages == []
+
+
+def test_an_invitation_whose_mail_fails_is_kept_listed_as_not_sent_and_can_be_sent_again(
+    facilitator_client, current_round, city, settings, smtp_inbox
+):
+    port = settings.EMAIL_PORT
+    settings.EMAIL_PORT = smtp.free_port()  # nobody listens there
+
+    reply = _invite(facilitator_client, current_round, city)
+
+    invitation = Invitation.objects.get()
+    assert invitation.sent_at is None
+    page = facilitator_client.get(reply["Location"])
+    assert "1 invitation was made but its e-mail could not be sent" in page.content.decode()
+    row = find_all(by_id(html(page), "pending-table"), "tr")[1]
+    assert text(find_all(row, "td")[5]) == "not sent"
+
+    settings.EMAIL_PORT = port
+    facilitator_client.post(
+        reverse("surveys:invitation_resend", kwargs={"invitation_id": invitation.pk})
+    )
+
+    assert [m["To"] for m in smtp_inbox.messages] == ["Nora.Jansen@rotterdam.example"]
+    assert Invitation.objects.get().sent_at is not None

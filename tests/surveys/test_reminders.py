@@ -81,6 +81,7 @@ def test_a_second_run_sends_nothing_and_a_submitted_officer_gets_none(
         "already sent by another run: 0; failed: 0"
     )
     assert sorted(m["To"] for m in smtp_inbox.messages) == sorted([officer.email, colleague.email])
+    assert smtp_inbox.connections() == 1
     assert foreign_officer.email not in {m["To"] for m in smtp_inbox.messages}
     assert sorted(Reminder.objects.values_list("officer_id", "days_before")) == sorted(
         [(officer.pk, 2), (colleague.pk, 2)]
