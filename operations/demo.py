@@ -142,6 +142,7 @@ def seed_rounds(cities_file: Path) -> list[tuple[Round, str]]:
                 "questionnaire": questionnaire,
                 "opens_on": _date(entry["opens_on"]),
                 "closes_on": _date(entry["closes_on"]),
+                "deadline": _date(entry["deadline"]) if entry.get("deadline") else None,
                 "status": Round.Status.OPEN,
                 "is_demo": True,
             },

@@ -17,19 +17,22 @@ from surveys.answers import answers_by_response
 from surveys.models import (
     AnswerChange,
     Dimension,
+    Invitation,
     Membership,
     Option,
     Profile,
     Question,
     Questionnaire,
     Recommendation,
+    Reminder,
     Response,
     Stage,
 )
 
 
 def personal_data_export(user: User) -> dict[str, Any]:
-    """Everything stored about this person: account, membership, answers, answer history."""
+    """Everything stored about this person: account, membership, answers, answer history,
+    invitations and reminders."""
     membership = Membership.objects.select_related("city").filter(user=user).first()
     responses = list(Response.objects.filter(respondent=user).select_related("round"))
     answers = answers_by_response([r.pk for r in responses])
@@ -75,6 +78,22 @@ def personal_data_export(user: User) -> dict[str, Any]:
                 "after": change.new_value,
             }
             for change in history
+        ],
+        "invitations": [
+            {
+                "round": invitation.round.title,
+                "invited_at": invitation.created_at.isoformat(),
+                "joined_at": invitation.accepted_at.isoformat() if invitation.accepted_at else None,
+            }
+            for invitation in Invitation.objects.filter(user=user).select_related("round")
+        ],
+        "reminders": [
+            {
+                "round": reminder.round.title,
+                "sent_at": reminder.sent_at.isoformat(),
+                "days_before_deadline": reminder.days_before,
+            }
+            for reminder in Reminder.objects.filter(officer=user).select_related("round")
         ],
     }
 

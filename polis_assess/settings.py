@@ -45,6 +45,22 @@ def _env_str(name: str, default: str) -> str:
     return os.environ.get(name) or default
 
 
+def _env_days(name: str, default: list[int]) -> list[int]:
+    """A comma-separated list of whole numbers of days, each at least 1 ("7,2")."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        days = [int(item) for item in raw.split(",") if item.strip()]
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be whole numbers of days separated by commas, got {raw!r}"
+        ) from None
+    if not days or min(days) < 1:
+        raise ImproperlyConfigured(f"{name} must list numbers of days of at least 1, got {raw!r}")
+    return sorted(set(days), reverse=True)
+
+
 DEBUG = _env_bool("DJANGO_DEBUG", False)
 
 _DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-3f9a0c1e7b"  # noqa: S105  refused unless DEBUG
@@ -140,10 +156,14 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# The app takes no uploads: a file part is refused (400) before a byte of it is stored, and a
-# body over the limit (form fields are capped at Django's 2.5 MB) is refused (413) unread.
-DATA_UPLOAD_MAX_NUMBER_FILES = 0
+# Uploads: one view takes one file (the facilitators' CSV of invitations, capped by the view);
+# everywhere else a file part is refused (400) before a byte of it is stored: the request body
+# middleware gives every view but that one the refusing handler below, which is also the
+# default of any request no view sees. A body over the limit (form fields are capped at
+# Django's 2.5 MB) is refused (413) unread. See polis_assess/uploads.py.
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = ["polis_assess.uploads.RefuseFilesUploadHandler"]
 REQUEST_BODY_MAX_BYTES = _env_int("POLIS_REQUEST_BODY_MAX_BYTES", 3 * 1024 * 1024)
 
 ROOT_URLCONF = "polis_assess.urls"
@@ -271,6 +291,36 @@ EMAIL_HOST_PASSWORD = _env_str("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("DJANGO_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = _env_str("DJANGO_DEFAULT_FROM_EMAIL", "POLIS Assess <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+
+def _site_url() -> str:
+    """The address links in e-mails start with: POLIS_SITE_URL, else the development server in
+    debug, else https:// and the first allowed host."""
+    raw = os.environ.get("POLIS_SITE_URL", "").strip()
+    if not raw:
+        if DEBUG:
+            return "http://127.0.0.1:8000"
+        host = ALLOWED_HOSTS[0] if ALLOWED_HOSTS else ""
+        if not host or host == "*" or host.startswith("."):
+            raise ImproperlyConfigured(
+                "POLIS_SITE_URL must be set (e.g. https://assess.polis.example) when "
+                "DJANGO_ALLOWED_HOSTS names no single host"
+            )
+        raw = f"https://{host}"
+    if not raw.startswith(("http://", "https://")) or "?" in raw or "#" in raw:
+        raise ImproperlyConfigured(
+            f"POLIS_SITE_URL must be an http:// or https:// address without query, got {raw!r}"
+        )
+    return raw.rstrip("/")
+
+
+# Links in e-mails (invitations, reminders, confirmations) are this address + the page's path.
+POLIS_SITE_URL = _site_url()
+# Invitation links (to set a first password) work once, for this long.
+INVITATION_LINK_TIMEOUT = _env_int("POLIS_INVITATION_LINK_DAYS", 14) * 24 * 60 * 60
+# Officers who have not submitted are reminded this many days before a round's deadline, and on
+# the day itself (`manage.py send_reminders`, run every hour).
+REMINDER_DAYS_BEFORE = _env_days("POLIS_REMINDER_DAYS", [7, 2])
 
 # Security: safe production defaults; development (DEBUG) relaxes only what plain HTTP needs.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -27,9 +27,8 @@ from scoring.consensus import (
     consensus_save,
     consensus_withdraw,
 )
-from scoring.selectors import round_for_facilitator
 from surveys.models import City, Question, Round
-from surveys.selectors import signed_in
+from surveys.selectors import round_for_facilitator, signed_in
 from surveys.structure import AnswerValue
 
 RATIONALE_MAX = 1000

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
@@ -13,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from scoring.exports import EXPORTS, csv_export, xlsx_export
-from scoring.selectors import round_for_facilitator
 from scoring.tracker import STATES, tracker_for
 from surveys.banks.spec import LANGUAGES
 from surveys.models import Round
-from surveys.selectors import signed_in
-from surveys.services import round_set_status
+from surveys.round_forms import RoundDeadlineForm
+from surveys.selectors import round_for_facilitator, signed_in
+from surveys.services import round_set_deadline, round_set_status
 
 TRACKER_PAGE_SIZE = 100  # officers per page: a round of 200 cities has some 800
 
@@ -38,6 +39,7 @@ def tracker(request: HttpRequest, round_id: int) -> HttpResponse:
         "state": state,
         "states": [(name, board.count(name)) for name in STATES],
         "page": page,
+        "deadline_form": RoundDeadlineForm(initial={"deadline": round_.deadline}),
     }
     return render(request, "scoring/tracker.html", context)
 
@@ -53,6 +55,24 @@ def round_status(request: HttpRequest, round_id: int) -> HttpResponse:
         messages.success(request, _("The round is open: officers can change their draft answers."))
     else:
         messages.success(request, _("The round is closed: all answers are now read-only."))
+    return redirect("scoring:tracker", round_id=round_.pk)
+
+
+@require_POST
+def round_deadline(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Set or clear the round's deadline, then back to the tracker, which shows it."""
+    round_ = round_for_facilitator(request.user, round_id)
+    form = RoundDeadlineForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError([error for errors in form.errors.values() for error in errors])
+        round_set_deadline(
+            round=round_, deadline=form.cleaned_data["deadline"], by=signed_in(request)
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The deadline is saved."))
     return redirect("scoring:tracker", round_id=round_.pk)
 
 

@@ -44,10 +44,3 @@ def peer_minimum_for(user: AnyUser) -> int | None:
         return None
     minimum: int = settings.PEER_FIGURES_MIN_OTHER_CITIES
     return minimum
-
-
-def round_for_facilitator(user: AnyUser, round_id: int) -> Round:
-    """Any round, for facilitators only; 404 for everyone else."""
-    if not is_facilitator(user):
-        raise Http404
-    return get_object_or_404(_ROUNDS, pk=round_id)

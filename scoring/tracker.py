@@ -1,18 +1,22 @@
-"""Who has answered: per city and department, each officer's response state in a round."""
+"""Who has answered: per city and department, each officer's state in a round (invited, joined,
+in progress, submitted) and the last reminder they were sent."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Exists, OuterRef, Subquery
+
 from surveys.answers import answers_by_response
-from surveys.models import Membership, Response, Round
+from surveys.models import Invitation, Membership, Reminder, Response, Round
 from surveys.structure import bank_for, response_percent
 
 
 @dataclass(frozen=True)
 class TrackerRow:
     city: str
+    city_slug: str
     department: str
     officer: str
     response_id: int | None
@@ -21,15 +25,25 @@ class TrackerRow:
     last_activity: datetime | None
     reopened_at: datetime | None = None
     reopened_by: str = ""
+    officer_id: int | None = None
+    # Invited and not joined yet: the account has no password until its link is used.
+    invited: bool = False
+    has_email: bool = True
+    last_reminder: datetime | None = None
 
     @property
     def state(self) -> str:
         if self.response_id is None:
-            return "not started"
+            return "invited" if self.invited else "joined"
         return "submitted" if self.submitted else "in progress"
 
+    @property
+    def can_be_reminded(self) -> bool:
+        """Reminders go to officers with an e-mail address who have not submitted."""
+        return self.has_email and not self.submitted
 
-STATES = ("submitted", "in progress", "not started")
+
+STATES = ("submitted", "in progress", "joined", "invited")
 
 
 @dataclass(frozen=True)
@@ -40,6 +54,15 @@ class Tracker:
     def count(self, state: str) -> int:
         return sum(1 for row in self.rows if row.state == state)
 
+    def to_remind_by_city(self) -> list[tuple[str, str, int]]:
+        """(slug, name, officers) of each city with officers who could be reminded, by name."""
+        counts: dict[tuple[str, str], int] = {}
+        for row in self.rows:
+            if row.can_be_reminded:
+                key = (row.city_slug, row.city)
+                counts[key] = counts.get(key, 0) + 1
+        return [(slug, name, count) for (slug, name), count in counts.items()]
+
     def in_state(self, state: str) -> list[TrackerRow]:
         """The rows of officers in ``state`` (one of STATES), or every row for any other."""
         if state not in STATES:
@@ -48,7 +71,8 @@ class Tracker:
 
 
 def tracker_for(round: Round) -> Tracker:
-    """Every officer of every participating city, with their response (three queries).
+    """Every officer of every participating city, with their response, whether they have joined
+    and their last reminder (three queries).
 
     Plain values rather than model rows: a round of 200 cities has some 800 officers. The
     share answered is `response_percent`'s, as on the officer's own pages.
@@ -69,28 +93,58 @@ def tracker_for(round: Round) -> Tracker:
     }
     drafts = [pk for pk, status, *_ in responses.values() if status == Response.Status.DRAFT]
     answers = answers_by_response(drafts)  # no query for none: Django skips an empty IN
+    last_reminder = Reminder.objects.filter(round=round, officer=OuterRef("user_id")).order_by(
+        "-sent_at"
+    )
     memberships = (
         Membership.objects.filter(city__in=round.cities.all())
+        .annotate(
+            invited=Exists(Invitation.objects.filter(user=OuterRef("user_id")).pending()),
+            last_reminder=Subquery(last_reminder.values("sent_at")[:1]),
+        )
         .order_by("city__name", "department", "user__username")
         .values_list(
             "user_id",
             "city__name",
+            "city__slug",
             "department",
             "user__username",
             "user__first_name",
             "user__last_name",
+            "user__email",
+            "invited",
+            "last_reminder",
         )
     )
     rows = []
-    for user_id, city, department, username, first_name, last_name in memberships:
+    for (
+        user_id,
+        city,
+        city_slug,
+        department,
+        username,
+        first_name,
+        last_name,
+        email,
+        invited,
+        reminded,
+    ) in memberships:
         officer = f"{first_name} {last_name}".strip() or username  # User.get_full_name()
+        person = {
+            "city": city,
+            "city_slug": city_slug,
+            "department": department,
+            "officer": officer,
+            "officer_id": user_id,
+            "invited": invited,
+            "has_email": bool(email),
+            "last_reminder": reminded,
+        }
         response = responses.get(user_id)
         if response is None:
             rows.append(
                 TrackerRow(
-                    city=city,
-                    department=department,
-                    officer=officer,
+                    **person,
                     response_id=None,
                     submitted=False,
                     percent=0,
@@ -102,9 +156,7 @@ def tracker_for(round: Round) -> Tracker:
         submitted = status == Response.Status.SUBMITTED
         rows.append(
             TrackerRow(
-                city=city,
-                department=department,
-                officer=officer,
+                **person,
                 response_id=pk,
                 submitted=submitted,
                 percent=response_percent(bank, answers.get(pk, {}), submitted=submitted),

@@ -22,6 +22,9 @@ urlpatterns = [
     path("rounds/<int:round_id>/tracker/", facilitator_views.tracker, name="tracker"),
     path("rounds/<int:round_id>/status/", facilitator_views.round_status, name="round_status"),
     path(
+        "rounds/<int:round_id>/deadline/", facilitator_views.round_deadline, name="round_deadline"
+    ),
+    path(
         "rounds/<int:round_id>/exports/<slug:kind>.<str:file_format>",
         facilitator_views.export,
         name="export",

@@ -13,13 +13,9 @@ from scoring.consensus import agreed_context, agreed_json, published_cities
 from scoring.dashboard import RADAR_CITIES, dashboard_for
 from scoring.divergence import divergence_for
 from scoring.results import city_report, peer_figures
-from scoring.selectors import (
-    peer_minimum_for,
-    round_and_city_for,
-    round_for_facilitator,
-    round_for_results,
-)
+from scoring.selectors import peer_minimum_for, round_and_city_for, round_for_results
 from surveys.models import Questionnaire
+from surveys.selectors import round_for_facilitator
 from surveys.structure import bank_for
 
 

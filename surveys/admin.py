@@ -240,7 +240,7 @@ class ProfileAdmin(admin.ModelAdmin):
 
 @admin.register(Round)
 class RoundAdmin(admin.ModelAdmin):
-    list_display = ["title", "questionnaire", "opens_on", "closes_on", "status"]
+    list_display = ["title", "questionnaire", "opens_on", "deadline", "closes_on", "status"]
     list_filter = ["status", "questionnaire"]
     filter_horizontal = ["cities"]
     list_select_related = ["questionnaire"]

@@ -371,6 +371,14 @@ class Round(models.Model):
     title = models.CharField(_("title"), max_length=200)
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on"))
+    # The day officers are asked to submit by (reminders count down to it); the round stays
+    # open after it until a facilitator closes it.
+    deadline = models.DateField(
+        _("deadline"),
+        null=True,
+        blank=True,
+        help_text=_("Officers are asked to submit by the end of this day, and reminded before it."),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
@@ -393,6 +401,14 @@ class Round(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["open", "closed"]), name="round_status_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(deadline__isnull=True)
+                | Q(deadline__gte=models.F("opens_on"), deadline__lte=models.F("closes_on")),
+                name="round_deadline_within_dates",
+                violation_error_message=_(
+                    "The deadline must fall between the day the round opens and the day it closes."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -401,6 +417,14 @@ class Round(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+    @property
+    def days_to_deadline(self) -> int | None:
+        """Whole days from today (in the site's time zone) to the deadline: 0 on the day itself,
+        negative once it has passed; None without a deadline."""
+        if self.deadline is None:
+            return None
+        return (self.deadline - timezone.localdate()).days
 
 
 class ResponseQuerySet(models.QuerySet["Response"]):
@@ -552,3 +576,89 @@ class AnswerChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response_id}/{self.question_id} at {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+# --- Invitations and reminders --------------------------------------------------------------
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def pending(self) -> InvitationQuerySet:
+        """Invitations whose person has not set a password yet (so cannot sign in)."""
+        return self.filter(accepted_at__isnull=True)
+
+
+class Invitation(models.Model):
+    """A facilitator's invitation of one person to a round: the account it made an officer of one
+    of the round's cities (created for it, or one that existed), and whether they have joined."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="invitations")
+    # CASCADE: erasing a person erases their invitations too.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("invited at"), default=timezone.now)
+    # Whether the invitation made the account: only then does revoking it delete the account.
+    created_account = models.BooleanField(_("account created"), default=False)
+    sent_at = models.DateTimeField(_("last sent at"), null=True, blank=True)
+    # When the person set their password with the invitation's link; at once for an account
+    # that could already sign in.
+    accepted_at = models.DateTimeField(_("joined at"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "user"], name="invitation_one_per_round_and_person"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.round}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None
+
+
+class Reminder(models.Model):
+    """One reminder e-mail to one officer about one round: sent by `send_reminders` at a step
+    (``days_before`` the deadline, 0 on the day), or by a facilitator (no step)."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="reminders")
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    days_before = models.PositiveSmallIntegerField(
+        _("days before the deadline"), null=True, blank=True
+    )
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            # A step is sent once per officer and round: a run claims the row before sending, so
+            # a second run, or one at the same time, finds it taken. A facilitator's reminders
+            # have no step (NULL), and PostgreSQL never finds two NULLs equal: they repeat.
+            models.UniqueConstraint(
+                fields=["round", "officer", "days_before"], name="reminder_once_per_step"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officer} — {self.round} ({self.days_before})"

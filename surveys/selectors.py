@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from surveys.answers import Answers, answers_by_response, answers_load
-from surveys.models import Membership, Response, Round
+from surveys.models import Invitation, Membership, Response, Round
 from surveys.structure import bank_for, response_percent
 
 FACILITATE_PERMISSION = "surveys.facilitate_round"
@@ -115,3 +115,25 @@ def response_for_facilitator(user: AnyUser, response_id: int) -> Response:
     if not is_facilitator(user):
         raise Http404
     return get_object_or_404(Response.objects.select_related("round", "city"), pk=response_id)
+
+
+def round_for_facilitator(user: AnyUser, round_id: int) -> Round:
+    """Any round, for facilitators only; 404 for everyone else."""
+    if not is_facilitator(user):
+        raise Http404
+    return get_object_or_404(Round.objects.select_related("questionnaire"), pk=round_id)
+
+
+def invitation_for_facilitator(user: AnyUser, invitation_id: int) -> Invitation:
+    if not is_facilitator(user):
+        raise Http404
+    return get_object_or_404(Invitation.objects.select_related("round", "user"), pk=invitation_id)
+
+
+def pending_invitations(round: Round) -> QuerySet[Invitation]:
+    """The round's invitations whose person has not joined yet, newest first."""
+    return (
+        Invitation.objects.filter(round=round)
+        .pending()
+        .select_related("user__membership__city", "invited_by")
+    )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from functools import partial
 from typing import NoReturn
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from surveys.answers import Answers, answers_load
+from surveys.confirmations import confirmation_send
 from surveys.models import Answer, AnswerChange, Membership, Response, Round
 from surveys.selectors import membership_for
 from surveys.signals import response_reopened, response_submitted
@@ -292,6 +294,11 @@ def _submit_version(response: Response, by: User, answers: Answers | None) -> bo
     response.version += 1
     response.updated_at = now
     response_submitted.send(sender=Response, response=response, answers=answers, bank=bank)
+    # Once the submit is stored; a mail server that fails is logged and changes nothing here.
+    transaction.on_commit(
+        partial(confirmation_send, response=response, answers=answers, bank=bank, to=by),
+        robust=True,
+    )
     return True
 
 
@@ -321,4 +328,15 @@ def round_set_status(*, round: Round, status: str, by: User) -> Round:
     locked.status = status
     locked.full_clean()
     locked.save(update_fields=["status"])
+    return locked
+
+
+@transaction.atomic
+def round_set_deadline(*, round: Round, deadline: date | None, by: User) -> Round:
+    """Set or clear the day officers are asked to submit by (a facilitator's action); it falls
+    between the round's opening and closing days (ValidationError otherwise)."""
+    locked = Round.objects.select_for_update().get(pk=round.pk)
+    locked.deadline = deadline
+    locked.full_clean()
+    locked.save(update_fields=["deadline"])
     return locked

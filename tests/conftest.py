@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import setup_databases, teardown_databases
+from django.utils import timezone
 
 from surveys.models import Questionnaire
 from tests import factories
+from tests.smtp import Inbox, smtp_server
 
 BANK_DIR = Path(settings.BASE_DIR) / "fixtures" / "question_banks"
 BANK_FILES = sorted(BANK_DIR.glob("*.yaml"))
@@ -103,6 +107,21 @@ def open_round(ddg, city, other_city):
 
 
 @pytest.fixture
+def current_round(ddg, city, other_city):
+    """An open round of Rotterdam and Valenciennes that runs from a month ago to two months on
+    (deadlines must fall within it)."""
+    today = timezone.localdate()
+    round_ = factories.RoundFactory(
+        questionnaire=ddg,
+        title="Session 1 current round",
+        opens_on=today - timedelta(days=30),
+        closes_on=today + timedelta(days=60),
+    )
+    round_.cities.add(city, other_city)
+    return round_
+
+
+@pytest.fixture
 def officer(city):
     return factories.MembershipFactory(city=city, department="Mobility").user
 
@@ -125,3 +144,17 @@ def facilitator(db):
 @pytest.fixture
 def admin_user_(db):
     return factories.UserFactory(is_staff=True, is_superuser=True, username="root-admin")
+
+
+@pytest.fixture
+def smtp_inbox(settings):
+    """A real SMTP server that every e-mail of the test goes to (its messages are the inbox)."""
+    inbox = Inbox()
+    with smtp_server(inbox) as controller:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = controller.hostname, controller.port
+        settings.EMAIL_USE_TLS = False
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        cache.clear()
+        yield inbox
+        cache.clear()

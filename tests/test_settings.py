@@ -85,14 +85,72 @@ def test_production_settings_pass_the_deploy_check_without_warnings():
             {"DJANGO_DEBUG": "true", "DJANGO_EMAIL_PORT": "abc"},
             "DJANGO_EMAIL_PORT must be an integer, got 'abc'",
         ),
+        (
+            {"DJANGO_DEBUG": "true", "POLIS_SITE_URL": "assess.polis.example"},
+            "POLIS_SITE_URL must be an http:// or https:// address without query, got "
+            "'assess.polis.example'",
+        ),
+        (
+            {**PRODUCTION, "DJANGO_ALLOWED_HOSTS": "*"},
+            "POLIS_SITE_URL must be set (e.g. https://assess.polis.example) when "
+            "DJANGO_ALLOWED_HOSTS names no single host",
+        ),
+        (
+            {"DJANGO_DEBUG": "true", "POLIS_REMINDER_DAYS": "7,two"},
+            "POLIS_REMINDER_DAYS must be whole numbers of days separated by commas, got '7,two'",
+        ),
+        (
+            {"DJANGO_DEBUG": "true", "POLIS_REMINDER_DAYS": "7,0"},
+            "POLIS_REMINDER_DAYS must list numbers of days of at least 1, got '7,0'",
+        ),
     ],
-    ids=["debug-not-boolean", "no-secret-key", "short-secret-key", "not-postgres", "email-port"],
+    ids=[
+        "debug-not-boolean",
+        "no-secret-key",
+        "short-secret-key",
+        "not-postgres",
+        "email-port",
+        "site-url-scheme",
+        "site-url-no-host",
+        "reminder-days-text",
+        "reminder-days-zero",
+    ],
 )
 def test_invalid_environment_stops_startup_naming_the_variable(env, message):
     result = _manage("check", **env)
 
     assert result.returncode == 1
     assert f"django.core.exceptions.ImproperlyConfigured: {message}" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "site_url", "reminder_days"),
+    [
+        ({**PRODUCTION}, "https://assess.example.org", "[7, 2]"),
+        (
+            {
+                **PRODUCTION,
+                "POLIS_SITE_URL": "https://polis.example/assess/",
+                "POLIS_REMINDER_DAYS": "3,10,3",
+            },
+            "https://polis.example/assess",
+            "[10, 3]",
+        ),
+        ({"DJANGO_DEBUG": "true"}, "http://127.0.0.1:8000", "[7, 2]"),
+    ],
+    ids=["production-default", "configured", "development"],
+)
+def test_the_site_address_and_reminder_days_come_from_the_environment(env, site_url, reminder_days):
+    result = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; "
+        "print(settings.POLIS_SITE_URL, settings.REMINDER_DAYS_BEFORE)",
+        **env,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == f"{site_url} {reminder_days}"
 
 
 def test_no_project_file_mentions_another_database_backend():

@@ -289,6 +289,17 @@ def _tracker(page: Page) -> None:
     page.goto(f"/rounds/{demo_round(ROUND_2).pk}/tracker/")
 
 
+def _invitations_errors(page: Page) -> None:
+    """The invitations page after the one-person form was sent empty (nothing is stored)."""
+    page.goto(f"/rounds/{demo_round(ROUND_2).pk}/invitations/")
+    page.locator("#invite-one ~ form button[type=submit]").click()
+    expect(page.locator(".invalid-feedback").first).to_be_visible()
+
+
+def _invitation_bad_link(page: Page) -> None:
+    page.goto("/welcome/MQ/made-up-token/")
+
+
 PAGE_STATES: list[PageState] = [
     PageState("login", "empty", "", _login),
     PageState("login", "wrong-password", "", _login_failed),
@@ -319,6 +330,8 @@ PAGE_STATES: list[PageState] = [
     PageState("dashboard", "filtered", FACILITATOR, _dashboard_filtered),
     PageState("dashboard", "bad-filter", FACILITATOR, _dashboard_bad_filter),
     PageState("tracker", "open-round", FACILITATOR, _tracker),
+    PageState("invitations", "with-errors", FACILITATOR, _invitations_errors),
+    PageState("invitation-link", "not-working", "", _invitation_bad_link),
     PageState("round-change", "every-city", FACILITATOR, _round_change),
     PageState("consensus", "published", FACILITATOR, _consensus),
     PageState("consensus", "draft", FACILITATOR, _consensus_draft),
@@ -344,6 +357,8 @@ TRANSLATED_STATES: list[PageState] = [
         "report--printable",
         "dashboard--with-change",
         "tracker--open-round",
+        "invitations--with-errors",
+        "invitation-link--not-working",
         "round-change--every-city",
         "results--agreed",
         "how-scoring--page",

@@ -2,50 +2,12 @@
 
 from __future__ import annotations
 
-import socket
-from email.header import decode_header, make_header
-from email.message import Message
-
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message as MessageHandler
-from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
 from surveys.models import Profile
-
-
-class Inbox(MessageHandler):  # type: ignore[misc]  # aiosmtpd is untyped
-    """Keeps every message the server accepts."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.messages: list[Message] = []
-
-    def handle_message(self, message: Message) -> None:
-        self.messages.append(message)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-def smtp_inbox(settings):
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = controller.hostname, controller.port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    cache.clear()
-    yield inbox
-    controller.stop()
-    cache.clear()
+from tests import smtp
 
 
 @pytest.mark.django_db
@@ -79,4 +41,4 @@ def test_a_reset_mail_is_in_its_recipients_language_whatever_the_page(
     with translation.override(expected_language):
         expected = translation.gettext("POLIS Assess: choose a new password")
     assert expected != "POLIS Assess: choose a new password"  # translated, so this can fail
-    assert str(make_header(decode_header(message["Subject"]))) == expected
+    assert smtp.subject(message) == expected

@@ -67,7 +67,7 @@ def test_a_state_shows_only_its_officers_while_the_counts_stay_for_everyone(
 
     assert _officers(page) == [colleague.username]
     assert text(by_id(html(page), "tracker-counts")) == (
-        "submitted: 1 · in progress: 1 · not started: 1 · everyone"
+        "submitted: 1 · in progress: 1 · joined: 1 · invited: 0 · everyone"
     )
     assert text(by_id(html(page), "tracker-caption")) == (
         "The officers whose response is in progress"

@@ -13,6 +13,7 @@ from surveys.models import Response, Round
 from surveys.structure import AnswerValue
 from tests import factories
 from tests.web import (
+    attr,
     bank_of,
     by_id,
     find_all,
@@ -83,7 +84,7 @@ def _partial_answers(bank):
 
 @pytest.fixture
 def board(open_round, bank, officer, colleague, foreign_officer):
-    """Rotterdam: Mobility submitted, IT and data halfway. Valenciennes: Mobility not started."""
+    """Rotterdam: Mobility submitted, IT and data halfway. Valenciennes: Mobility joined, not started."""
     submitted = submit_answers(open_round, officer, demo_values(bank, "rotterdam", "Mobility", 1))
     draft = save_answers(open_round, colleague, _partial_answers(bank))
     return submitted, draft
@@ -114,7 +115,7 @@ def test_facilitator_sees_every_officer_with_state_percent_and_last_activity(
             "100 %",
             _when(submitted.updated_at),
         ],
-        ["Valenciennes", "Mobility", foreign_officer.username, "not started", "0 %", "—"],
+        ["Valenciennes", "Mobility", foreign_officer.username, "joined", "0 %", "—"],
     ]
 
 
@@ -123,7 +124,7 @@ def test_counts_line_counts_each_state(facilitator_client, open_round, board):
 
     assert (
         text(by_id(html(page), "tracker-counts"))
-        == "submitted: 1 · in progress: 1 · not started: 1"
+        == "submitted: 1 · in progress: 1 · joined: 1 · invited: 0"
     )
 
 
@@ -134,7 +135,10 @@ def test_only_submitted_rows_offer_a_reopen_button(facilitator_client, open_roun
 
     forms = find_all(html(page), "form", action=_reopen_url(submitted))
     assert len(forms) == 1
-    assert len(find_all(by_id(html(page), "tracker-table"), "form")) == 1
+    # The other rows (in progress, joined) offer a reminder instead.
+    remind = reverse("surveys:remind", kwargs={"round_id": open_round.pk})
+    actions = [attr(f, "action") for f in find_all(by_id(html(page), "tracker-table"), "form")]
+    assert actions == [remind, _reopen_url(submitted), remind]
 
 
 @pytest.mark.parametrize("role", ["officer", "foreign_officer"])
@@ -196,7 +200,7 @@ def test_tracker_shows_when_and_by_whom_a_response_was_reopened(
         f"in progress reopened {_when(reopened.reopened_at)} by {facilitator.username}"
     )
     assert text(by_id(html(page), "tracker-counts")) == (
-        "submitted: 1 · in progress: 1 · not started: 0"
+        "submitted: 1 · in progress: 1 · joined: 0 · invited: 0"
     )
 
 
@@ -283,7 +287,7 @@ def test_officers_cannot_close_a_round(client, open_round, officer):
 
 
 def _populate(round_, bank, city, facilitator):
-    """Four officers in a city: submitted, reopened, halfway and not started."""
+    """Four officers in a city: submitted, reopened, halfway and joined (not started)."""
     now = timezone.now()
     submitted, reopened, halfway, _idle = (
         factories.MembershipFactory(city=city, department=department).user
@@ -333,5 +337,5 @@ def test_tracker_stays_within_ten_queries_for_two_and_six_cities(
 
     assert (len(_rows(two)), len(_rows(six))) == (8, 24)
     assert text(by_id(html(six), "tracker-counts")) == (
-        "submitted: 6 · in progress: 12 · not started: 6"
+        "submitted: 6 · in progress: 12 · joined: 6 · invited: 0"
     )

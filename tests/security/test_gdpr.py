@@ -17,7 +17,7 @@ from django.test import Client
 from django.utils import timezone
 
 from operations import pg_clients
-from surveys.models import Answer, AnswerChange
+from surveys.models import Answer, AnswerChange, Invitation, Reminder
 from surveys.structure import AnswerValue
 from tests import factories
 from tests.factories import PASSWORD
@@ -53,9 +53,14 @@ def _two_saves(round_, user):
 
 @pytest.mark.django_db
 def test_an_officer_downloads_their_account_membership_answers_and_history(
-    client, open_round, erin, colleague
+    client, open_round, erin, colleague, facilitator
 ):
     response = _two_saves(open_round, erin)
+    invitation = Invitation.objects.create(
+        round=open_round, user=erin, invited_by=facilitator, accepted_at=timezone.now()
+    )
+    reminder = Reminder.objects.create(round=open_round, officer=erin, days_before=2)
+    Reminder.objects.create(round=open_round, officer=colleague, days_before=2)
     _two_saves(open_round, colleague)
     bank = bank_of(open_round)
     vision = question(bank, "strategy-vision")
@@ -98,6 +103,20 @@ def test_an_officer_downloads_their_account_membership_answers_and_history(
         ),
         ("strategy-vision", None, {"option": level_1, "comment": "", **snapshot}),
     ]
+    assert data["invitations"] == [
+        {
+            "round": "Session 1 test round",
+            "invited_at": invitation.created_at.isoformat(),
+            "joined_at": invitation.accepted_at.isoformat(),
+        }
+    ]
+    assert data["reminders"] == [
+        {
+            "round": "Session 1 test round",
+            "sent_at": reminder.sent_at.isoformat(),
+            "days_before_deadline": 2,
+        }
+    ]
 
 
 def _log_in(username, password, address):
@@ -129,6 +148,9 @@ def test_erasure_by_an_admin_leaves_the_answers_but_no_trace_in_a_database_dump(
     )
     membership = factories.MembershipFactory(user=user, city=city, department="Mobility")
     response = _two_saves(round_, user)
+    # Invited to the round and reminded of it.
+    Invitation.objects.create(round=round_, user=user, accepted_at=timezone.now())
+    Reminder.objects.create(round=round_, officer=user, days_before=2)
     # Traces elsewhere: failed log-ins (also typed as the e-mail address, and in capitals),
     # a successful one with its session, and an admin's change to the membership.
     _log_in(USERNAME, "wrong-guess", "198.51.100.7")
@@ -167,6 +189,7 @@ def test_erasure_by_an_admin_leaves_the_answers_but_no_trace_in_a_database_dump(
     # Only the admin's own log-in record is left.
     assert list(AccessLog.objects.values_list("username", flat=True)) == ["root-admin"]
     assert LogEntry.objects.count() == 0
+    assert (Invitation.objects.count(), Reminder.objects.count()) == (0, 0)
     assert _traces(_dump()) == dict.fromkeys([USERNAME, EMAIL, LAST_NAME], 0)
 
 

@@ -27,6 +27,8 @@ PUBLIC = {
     "admin:login": 200,
     # The language switcher takes a POST only (tests/surveys/test_languages.py).
     "set_language": 405,
+    # An invited person has no password yet; a made-up link gets the "does not work" page.
+    "surveys:invitation_accept": 200,
 }
 
 SIGNED_IN = {
@@ -44,12 +46,18 @@ SIGNED_IN = {
     "surveys:review",
     "surveys:submit",
     "surveys:reopen",
+    "surveys:invitations",
+    "surveys:invitations_upload",
+    "surveys:invitation_resend",
+    "surveys:invitation_revoke",
+    "surveys:remind",
     "scoring:city_results",
     "scoring:city_results_json",
     "scoring:dashboard",
     "scoring:round_change",
     "scoring:tracker",
     "scoring:round_status",
+    "scoring:round_deadline",
     "scoring:export",
     "scoring:city_report",
     "scoring:city_report_pdf",

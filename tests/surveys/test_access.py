@@ -12,13 +12,14 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from operations.demo import demo_values
 from scoring import urls as scoring_urls
 from scoring.models import CityResult, ResponseResult
 from surveys import urls as surveys_urls
-from surveys.models import Answer, Response
+from surveys.models import Answer, Invitation, Response
 from surveys.structure import AnswerValue
 from tests import factories
 from tests.web import FAST_HASHERS, bank_of, option, section_data, submit_answers
@@ -34,12 +35,14 @@ ROLE_FIXTURES = {
 
 @dataclass(frozen=True)
 class World:
-    """A round only ``city`` takes part in, with the officer's submitted, scored response."""
+    """A round only ``city`` takes part in, with the officer's submitted, scored response, and a
+    pending invitation of a new officer of the city."""
 
     round: Any
     city: Any
     response: Any
     bank: Any
+    invitation: Any
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class Rule:
     missing: Callable[[World], dict[str, Any]] | None  # None: the page shows no one's object
     expect: dict[str, dict[str, int]]  # method → role → status
     data: Callable[[World], dict[str, Any]] = lambda world: {}
+    public: bool = False  # no log-in needed (the invited person's link)
 
 
 def _round(world):
@@ -81,6 +85,32 @@ def _answer_data(world):
         {vision.question_id: AnswerValue(option_id=vision.pk, comment="posted by someone")},
         version=1,
     )
+
+
+def _invitation(world):
+    return {"invitation_id": world.invitation.pk}
+
+
+def _no_invitation(world):
+    return {"invitation_id": world.invitation.pk + 10_000}
+
+
+def _invitee(world):
+    return {
+        "email": "new@rotterdam.example",
+        "name": "New",
+        "city": world.city.pk,
+        "department": "IT",
+    }
+
+
+def _invitees_file(world):
+    csv = f"email,name,city,department\nnew@rotterdam.example,New,{world.city.name},IT\n"
+    return {"file": SimpleUploadedFile("officers.csv", csv.encode(), content_type="text/csv")}
+
+
+def _made_up_link(world):
+    return {"uidb64": "MQ", "token": "made-up-token"}
 
 
 QUESTIONNAIRE_ONLY = {"foreign": 404, "facilitator": 404, "admin": 404}
@@ -133,6 +163,43 @@ ACCESS: dict[str, Rule] = {
         lambda world: {"response_id": world.response.pk + 10_000},
         {"POST": {**FACILITATORS, "facilitator": 302, "admin": 302}},
     ),
+    "surveys:invitations": Rule(
+        _round,
+        _no_round,
+        {"GET": FACILITATORS, "POST": {**FACILITATORS, "facilitator": 302, "admin": 302}},
+        data=_invitee,
+    ),
+    "surveys:invitations_upload": Rule(
+        _round,
+        _no_round,
+        {"POST": {**FACILITATORS, "facilitator": 302, "admin": 302}},
+        data=_invitees_file,
+    ),
+    "surveys:invitation_resend": Rule(
+        _invitation, _no_invitation, {"POST": {**FACILITATORS, "facilitator": 302, "admin": 302}}
+    ),
+    "surveys:invitation_revoke": Rule(
+        _invitation, _no_invitation, {"POST": {**FACILITATORS, "facilitator": 302, "admin": 302}}
+    ),
+    # Anyone signed in gets the page saying the link does not work (it is not theirs).
+    "surveys:invitation_accept": Rule(
+        _made_up_link,
+        _made_up_link,
+        {"GET": dict.fromkeys(ROLE_FIXTURES, 200)},
+        public=True,
+    ),
+    "surveys:remind": Rule(
+        _round,
+        _no_round,
+        {"POST": {**FACILITATORS, "facilitator": 302, "admin": 302}},
+        data=lambda world: {"city": world.city.slug},
+    ),
+    "scoring:round_deadline": Rule(
+        _round,
+        _no_round,
+        {"POST": {**FACILITATORS, "facilitator": 302, "admin": 302}},
+        data=lambda world: {"deadline": ""},
+    ),
     "scoring:city_results": Rule(_city, _no_city_round, {"GET": RESULTS}),
     "scoring:city_results_json": Rule(_city, _no_city_round, {"GET": RESULTS}),
     "scoring:dashboard": Rule(_round, _no_round, {"GET": FACILITATORS}),
@@ -184,12 +251,12 @@ def _cases(roles=None):
     ]
 
 
-def _requests(*, of_objects=False):
+def _requests(*, public: bool = True, of_objects: bool = False):
     return [
         pytest.param(name, method, id=f"{name}-{method}")
         for name, rule in ACCESS.items()
         for method in rule.expect
-        if not of_objects or rule.missing is not None
+        if (public or not rule.public) and (not of_objects or rule.missing is not None)
     ]
 
 
@@ -204,7 +271,11 @@ def world(ddg, city, other_city, officer):
     round_.cities.add(city)
     bank = bank_of(round_)
     response = submit_answers(round_, officer, demo_values(bank, city.slug, "Mobility", 1))
-    return World(round=round_, city=city, response=response, bank=bank)
+    invitee = factories.MembershipFactory(city=city, department="Finance").user
+    invitee.set_unusable_password()
+    invitee.save()
+    invitation = Invitation.objects.create(round=round_, user=invitee)
+    return World(round=round_, city=city, response=response, bank=bank, invitation=invitation)
 
 
 def _snapshot():
@@ -252,11 +323,14 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, world, name, meth
 
     result = _request(client, method, name, rule.kwargs(world), rule.data(world))
 
-    assert result.status_code == 302
-    assert (
-        result["Location"]
-        == f"/accounts/login/?next={quote(reverse(name, kwargs=rule.kwargs(world)))}"
-    )
+    if rule.public:
+        assert result.status_code == 200
+    else:
+        assert result.status_code == 302
+        assert (
+            result["Location"]
+            == f"/accounts/login/?next={quote(reverse(name, kwargs=rule.kwargs(world)))}"
+        )
     assert _snapshot() == before
 
 
@@ -275,7 +349,7 @@ def test_each_role_gets_only_what_it_may_see(request, client, world, name, metho
         assert _owner_snapshot(world) == owner_before
 
 
-@pytest.mark.parametrize(("name", "method"), _requests(of_objects=True))
+@pytest.mark.parametrize(("name", "method"), _requests(public=False, of_objects=True))
 def test_another_citys_object_is_as_unknown_as_a_missing_one(
     client, world, foreign_officer, name, method
 ):
