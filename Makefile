@@ -45,11 +45,11 @@ run: seed  ## install, migrate, seed, and serve on http://127.0.0.1:8000
 	$(MANAGE) runserver 127.0.0.1:8000
 
 test: install  ## run the whole test suite (browser tests included when Chromium is present)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2  # both cores (pytest-xdist): each worker has its own test database
 
 check: install lint migrations-check  ## lint, format check, types, migrations, tests
 	DJANGO_DEBUG=true $(BIN)/mypy .
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2
 
 lint: install
 	$(BIN)/ruff check .
