@@ -121,16 +121,17 @@ def consensus_get_or_create(*, round: Round, city: City) -> Consensus:
     return consensus
 
 
+def _value(row: AgreedAnswer) -> AnswerValue:
+    """A stored agreed answer (its choices prefetched) as an answer value."""
+    return AnswerValue(
+        option_id=row.option_id, choice_ids=tuple(sorted(o.pk for o in row.choices.all()))
+    )
+
+
 def agreed_values(consensus: Consensus) -> dict[int, AnswerValue]:
     """The agreed answers by question id, as answer values (two queries)."""
     rows = AgreedAnswer.objects.filter(consensus=consensus).prefetch_related("choices")
-    return {
-        row.question_id: AnswerValue(
-            option_id=row.option_id,
-            choice_ids=tuple(sorted(option.pk for option in row.choices.all())),
-        )
-        for row in rows
-    }
+    return {row.question_id: _value(row) for row in rows}
 
 
 def consensus_items(round: Round, city: City, consensus: Consensus | None) -> list[ConsensusItem]:
@@ -152,13 +153,7 @@ def consensus_items(round: Round, city: City, consensus: Consensus | None) -> li
         if consensus is not None
         else {}
     )
-    agreed = {
-        qid: AnswerValue(
-            option_id=row.option_id,
-            choice_ids=tuple(sorted(o.pk for o in row.choices.all())),
-        )
-        for qid, row in agreed_rows.items()
-    }
+    agreed = {qid: _value(row) for qid, row in agreed_rows.items()}
     items = []
     for section in bank.sections:
         for question in section.questions:
@@ -217,8 +212,7 @@ def consensus_save(
         choice_ids = tuple(sorted(item.value.choice_ids))
         if (
             row is not None
-            and row.option_id == item.value.option_id
-            and tuple(sorted(o.pk for o in row.choices.all())) == choice_ids
+            and _value(row) == AnswerValue(option_id=item.value.option_id, choice_ids=choice_ids)
             and row.rationale == item.rationale
         ):
             continue
