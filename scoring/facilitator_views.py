@@ -11,10 +11,10 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from scoring.exports import EXPORTS, csv_export, xlsx_export
-from scoring.tracker import STATES, tracker_for
+from scoring.tracker import STATES, response_counts, tracker_for
 from surveys.banks.spec import LANGUAGES
 from surveys.models import Round
 from surveys.round_forms import RoundDeadlineForm
@@ -44,9 +44,14 @@ def tracker(request: HttpRequest, round_id: int) -> HttpResponse:
     return render(request, "scoring/tracker.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def round_status(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Close a round or open it again: asked to confirm first (GET: what it will change), done
+    on POST, recorded with who and when."""
     round_ = round_for_facilitator(request.user, round_id)
+    if request.method != "POST":
+        context = {"round": round_, "counts": response_counts(round_)}
+        return render(request, "scoring/round_status.html", context)
     status = request.POST.get("status", "")
     if status not in Round.Status.values:
         return HttpResponse(_("Unknown round status."), status=400, content_type="text/plain")

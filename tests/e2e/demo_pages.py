@@ -289,6 +289,11 @@ def _tracker(page: Page) -> None:
     page.goto(f"/rounds/{demo_round(ROUND_2).pk}/tracker/")
 
 
+def _round_status(page: Page) -> None:
+    """Closing the open round, asked to confirm first."""
+    page.goto(f"/rounds/{demo_round(ROUND_2).pk}/status/")
+
+
 def _invitations_errors(page: Page) -> None:
     """The invitations page after the one-person form was sent empty (nothing is stored)."""
     page.goto(f"/rounds/{demo_round(ROUND_2).pk}/invitations/")
@@ -330,6 +335,7 @@ PAGE_STATES: list[PageState] = [
     PageState("dashboard", "filtered", FACILITATOR, _dashboard_filtered),
     PageState("dashboard", "bad-filter", FACILITATOR, _dashboard_bad_filter),
     PageState("tracker", "open-round", FACILITATOR, _tracker),
+    PageState("round-status", "confirm-close", FACILITATOR, _round_status),
     PageState("invitations", "with-errors", FACILITATOR, _invitations_errors),
     PageState("invitation-link", "not-working", "", _invitation_bad_link),
     PageState("round-change", "every-city", FACILITATOR, _round_change),
@@ -357,6 +363,7 @@ TRANSLATED_STATES: list[PageState] = [
         "report--printable",
         "dashboard--with-change",
         "tracker--open-round",
+        "round-status--confirm-close",
         "invitations--with-errors",
         "invitation-link--not-working",
         "round-change--every-city",
