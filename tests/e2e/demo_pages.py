@@ -279,6 +279,14 @@ def _dashboard_filtered(page: Page) -> None:
     wait_for_charts(page)
 
 
+def _dashboard_one_dimension(page: Page) -> None:
+    """Filtered to one dimension: a bar per city instead of the radar."""
+    round_ = demo_round(ROUND_1)
+    code = bank_for(round_.questionnaire).sections[0].dimension.code
+    page.goto(f"/rounds/{round_.pk}/dashboard/?dimension={code}")
+    wait_for_charts(page)
+
+
 def _dashboard_bad_filter(page: Page) -> None:
     page.goto(f"/rounds/{demo_round(ROUND_1).pk}/dashboard/?sort=nonsense&dimension=nonsense")
     expect(page.get_by_role("alert").first).to_be_visible()
@@ -333,6 +341,7 @@ PAGE_STATES: list[PageState] = [
     PageState("my-assessments", "facilitator", FACILITATOR, _home),
     PageState("dashboard", "with-change", FACILITATOR, _dashboard),
     PageState("dashboard", "filtered", FACILITATOR, _dashboard_filtered),
+    PageState("dashboard", "one-dimension", FACILITATOR, _dashboard_one_dimension),
     PageState("dashboard", "bad-filter", FACILITATOR, _dashboard_bad_filter),
     PageState("tracker", "open-round", FACILITATOR, _tracker),
     PageState("round-status", "confirm-close", FACILITATOR, _round_status),
