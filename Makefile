@@ -25,7 +25,15 @@ MESSAGES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 	command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
 	msgfmt --check-format -o $@ $<
 
-install: $(STAMP) $(MESSAGES)  ## create .venv, install the locked Python and npm packages, compile the translations (skipped when up to date)
+# plotly.js with only the trace types our charts draw (scripts/plotly-bundle.js), from the npm
+# package of the same version as the one the Python plotly package validates figures against.
+PLOTLY_BUNDLE := build/plotly/plotly.min.js
+$(PLOTLY_BUNDLE): $(STAMP) scripts/plotly-bundle.js
+	npx --no-install esbuild scripts/plotly-bundle.js --bundle --minify --format=iife \
+		--global-name=Plotly --define:global=window --loader:.css=empty --log-level=warning \
+		--outfile=$@
+
+install: $(STAMP) $(MESSAGES) $(PLOTLY_BUNDLE)  ## create .venv, install the locked Python and npm packages, compile the translations, bundle plotly.js (skipped when up to date)
 
 # Keeps every pinned version that still satisfies pyproject.toml; UPGRADE=1 takes the newest.
 lock:  ## write requirements.lock from pyproject.toml (after changing a dependency; UPGRADE=1 to upgrade all)
