@@ -70,4 +70,6 @@ def csv_stream(
     yield BOM + writer.writerow(header)
     rows = iter(rows)
     while chunk := list(islice(rows, CHUNK)):
-        yield "".join(writer.writerow(csv_cell(value, separators) for value in row) for row in chunk)
+        yield "".join(
+            writer.writerow(csv_cell(value, separators) for value in row) for row in chunk
+        )

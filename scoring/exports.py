@@ -245,7 +245,9 @@ def sheet_facts(round: Round, language: str) -> SheetFacts:
         time_zone=round_time_zone(round),
         dimension_titles={
             code: title or english
-            for code, english, title in dimensions.values_list("code", "title_en", f"title_{language}")
+            for code, english, title in dimensions.values_list(
+                "code", "title_en", f"title_{language}"
+            )
         },
         practices=practices,
     )

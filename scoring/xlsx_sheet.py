@@ -14,7 +14,6 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from scoring.csv_text import neutralise
 from scoring.results import score_rounded
@@ -104,7 +103,7 @@ class _Layout:
             header.extend(f"{code}: {label}" for label in self.facts.practices[code])
         return [neutralise(_xlsx_safe(title)) for title in header]
 
-    def cells(self, sheet: WriteOnlyWorksheet, row: Sequence[Any]) -> list[Any]:
+    def cells(self, sheet: Any, row: Sequence[Any]) -> list[Any]:
         cells: list[Any] = []
         for i, value in enumerate(row):
             if i in self.times:
@@ -118,7 +117,9 @@ class _Layout:
                 title = self.facts.dimension_titles.get(value, "")
                 cells.append(neutralise(_xlsx_safe(title)))
         if self.practice_source is not None and self.practice_width:
-            cells.extend(self._practices(row[self.practice_source[0]], row[self.practice_source[1]]))
+            cells.extend(
+                self._practices(row[self.practice_source[0]], row[self.practice_source[1]])
+            )
         return cells
 
     def _practices(self, code: Any, labels: Any) -> list[int | None]:
@@ -146,7 +147,7 @@ def practices_ticked(labels: Sequence[str], joined: str) -> list[int]:
     return ticks
 
 
-def _time_cell(sheet: WriteOnlyWorksheet, value: Any, time_zone: tzinfo) -> Any:
+def _time_cell(sheet: Any, value: Any, time_zone: tzinfo) -> Any:
     """A time (a datetime or its ISO text) as a date cell in ``time_zone``: a spreadsheet's
     times carry no zone, so the column's title names it. Empty stays empty."""
     if value in ("", None):
@@ -159,7 +160,7 @@ def _time_cell(sheet: WriteOnlyWorksheet, value: Any, time_zone: tzinfo) -> Any:
     return cell
 
 
-def _score_cell(sheet: WriteOnlyWorksheet, value: float | None) -> Any:
+def _score_cell(sheet: Any, value: float | None) -> Any:
     if value is None:
         return None
     cell = WriteOnlyCell(sheet, value=score_rounded(value))

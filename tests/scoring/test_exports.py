@@ -790,7 +790,9 @@ def test_the_dashboard_names_the_semicolon_variant_in_the_readers_language(
 ):
     client.force_login(facilitator)
 
-    reply = client.get(reverse("scoring:dashboard", args=[open_round.pk]), HTTP_ACCEPT_LANGUAGE="nl")
+    reply = client.get(
+        reverse("scoring:dashboard", args=[open_round.pk]), HTTP_ACCEPT_LANGUAGE="nl"
+    )
 
     page = reply.content.decode()
     assert "CSV voor Excel in het Nederlands of Frans" in page
@@ -807,6 +809,11 @@ def test_every_xlsx_export_freezes_its_title_row(facilitator_client, open_round,
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(reply.streaming_content))).active
     assert sheet.freeze_panes == "A2"
     assert all(cell.font.b for cell in sheet[1])
+
+
+def _wall_clock(*fields):
+    """A spreadsheet's time: as a clock on the wall shows it, with no time zone."""
+    return datetime(*fields, tzinfo=UTC).replace(tzinfo=None)
 
 
 def _sheet_rows(reply):
@@ -831,10 +838,11 @@ def test_answers_xlsx_writes_times_as_date_cells_in_the_round_time_zone(
     row = next(row for row in rows if row["Department"].value == "Mobility")
     answered_at, submitted_at = row["Answered at (Europe/Brussels)"], row[header[17]]
     assert (answered_at.value, submitted_at.value) == (
-        datetime(2024, 3, 1, 10, 30, 5),
-        datetime(2024, 7, 2, 0, 15),
+        _wall_clock(2024, 3, 1, 10, 30, 5),
+        _wall_clock(2024, 7, 2, 0, 15),
     )
-    assert answered_at.is_date and submitted_at.is_date
+    assert answered_at.is_date
+    assert submitted_at.is_date
     assert answered_at.number_format == "yyyy-mm-dd hh:mm:ss"
 
 
@@ -842,12 +850,14 @@ def test_answers_xlsx_follows_the_site_time_zone_and_leaves_a_draft_unsubmitted(
     settings, facilitator_client, open_round, hostile
 ):
     settings.TIME_ZONE = "America/New_York"
-    Answer.objects.filter(response=hostile).update(updated_at=datetime(2024, 3, 1, 9, 30, tzinfo=UTC))
+    Answer.objects.filter(response=hostile).update(
+        updated_at=datetime(2024, 3, 1, 9, 30, tzinfo=UTC)
+    )
 
     header, rows = _sheet_rows(_export(facilitator_client, open_round, "answers", "xlsx"))
 
     assert header[16:18] == ["Answered at (America/New_York)", "Submitted at (America/New_York)"]
-    assert {row[header[16]].value for row in rows} == {datetime(2024, 3, 1, 4, 30)}
+    assert {row[header[16]].value for row in rows} == {_wall_clock(2024, 3, 1, 4, 30)}
     assert {row[header[17]].value for row in rows} == {None}
 
 
@@ -869,7 +879,7 @@ def test_scores_xlsx_show_one_decimal_and_the_csv_keeps_every_digit(
 ):
     CityDimensionResult.objects.filter(city_result__round=open_round).update(score=58.33333333)
 
-    header, rows = _sheet_rows(_export(facilitator_client, open_round, "city-scores", "xlsx"))
+    _header, rows = _sheet_rows(_export(facilitator_client, open_round, "city-scores", "xlsx"))
     csv_rows = _csv_rows(_export(facilitator_client, open_round, "city-scores", "csv"))
 
     assert {(row["Score"].value, row["Score"].number_format) for row in rows} == {(58.3, "0.0")}
@@ -877,7 +887,9 @@ def test_scores_xlsx_show_one_decimal_and_the_csv_keeps_every_digit(
 
 
 def _practice_titles(bank, code):
-    return [f"{code}: {option.label}" for option in question(bank, code).options.order_by("position")]
+    return [
+        f"{code}: {option.label}" for option in question(bank, code).options.order_by("position")
+    ]
 
 
 def test_answers_xlsx_has_a_column_per_practice_ticked_or_not_on_its_questions_rows(
@@ -901,7 +913,8 @@ def test_answers_xlsx_has_a_column_per_practice_ticked_or_not_on_its_questions_r
     (vision,) = [
         row
         for row in rows
-        if (row["Department"].value, row["Question (code)"].value) == ("Mobility", "strategy-vision")
+        if (row["Department"].value, row["Question (code)"].value)
+        == ("Mobility", "strategy-vision")
     ]
     assert {vision[title].value for title in data + skills + collab} == {None}
 
@@ -917,11 +930,11 @@ def test_agreed_answers_xlsx_has_date_cells_and_a_column_per_practice(
     )
     agreed.choices.set([option(bank, "skills-practices", "job-profiles")])
 
-    header, rows = _sheet_rows(_export(facilitator_client, open_round, "agreed-answers", "xlsx"))
+    _header, rows = _sheet_rows(_export(facilitator_client, open_round, "agreed-answers", "xlsx"))
 
     (row,) = rows
     assert (row["Agreed at (Europe/Brussels)"].value, row["Dimension"].value) == (
-        datetime(2024, 1, 15, 13, 0),
+        _wall_clock(2024, 1, 15, 13, 0),
         question(bank, "skills-practices").dimension.title,
     )
     skills = _practice_titles(bank, "skills-practices")
