@@ -150,6 +150,9 @@ EXPORTS = {
 
 # The spreadsheet's titles: its sheet, and a row of column titles in the reader's language. The
 # CSV's header row keeps the codes, so that files exported in different languages combine.
+# The spreadsheet reads some columns by their code (scoring/xlsx_sheet.py): "dimension" gets its
+# title beside it, codes ending in "_at" become date cells, SCORE_COLUMNS one decimal, and
+# "question_code" with "option_label" a column per practice.
 SHEET_TITLES = {
     "answers": _("Answers"),
     "response-scores": _("Scores per response"),

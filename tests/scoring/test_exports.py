@@ -21,7 +21,7 @@ from scoring.csv_text import SEPARATORS, csv_cell, neutralise
 from scoring.exports import COLUMN_TITLES, EXPORTS
 from scoring.models import AgreedAnswer, CityDimensionResult, Consensus, DimensionScore
 from scoring.xlsx_sheet import practices_ticked
-from surveys.models import Answer, City, Option, Question, Response, Round
+from surveys.models import Answer, City, Dimension, Option, Question, Response, Round
 from surveys.structure import AnswerValue
 from tests import factories
 from tests.web import attr, bank_of, find_all, html, option, question, save_answers, submit_answers
@@ -872,6 +872,19 @@ def test_answers_xlsx_has_the_dimension_title_beside_its_code_in_the_language_as
     pairs = {(row[header[5]].value, row[header[6]].value) for row in rows}
     assert ("data-management", "Databeheer en datakwaliteit") in pairs
     assert len(pairs) == len({code for code, _ in pairs}) == 7
+
+
+def test_answers_xlsx_quotes_a_dimension_title_that_starts_like_a_formula(
+    facilitator_client, open_round, hostile
+):
+    Dimension.objects.filter(questionnaire=open_round.questionnaire, code="strategy").update(
+        title_en="=Strategy"
+    )
+
+    header, rows = _sheet_rows(_export(facilitator_client, open_round, "answers", "xlsx"))
+
+    (vision,) = [row for row in rows if row[header[7]].value == "'-vision"]
+    assert (vision[header[6]].value, vision[header[6]].data_type) == ("'=Strategy", "s")
 
 
 def test_scores_xlsx_show_one_decimal_and_the_csv_keeps_every_digit(
