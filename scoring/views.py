@@ -12,6 +12,7 @@ from scoring.change import city_change, round_change
 from scoring.consensus import agreed_context, agreed_json, published_cities
 from scoring.dashboard import RADAR_CITIES, CityRow, Dashboard, dashboard_for
 from scoring.divergence import divergence_for
+from scoring.exports import SHEET_TITLES
 from scoring.results import city_report, peer_figures
 from scoring.selectors import peer_minimum_for, round_and_city_for, round_for_results
 from surveys.models import Questionnaire
@@ -96,6 +97,7 @@ def dashboard(request: HttpRequest, round_id: int) -> HttpResponse:
         "page": page,
         "page_query": others.urlencode(),
         "radar_cities": RADAR_CITIES,
+        "exports": SHEET_TITLES,
         "heatmap_figure": charts.stage_heatmap(board.heatmap_data(list(page))),
         "distribution_figure": charts.stage_distribution(
             [f"{s.level}. {s.name}" for s, _ in distribution],
