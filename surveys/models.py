@@ -300,9 +300,7 @@ class ConsistencyRule(models.Model):
     demand_code = models.SlugField(_("demand code"), max_length=80)
     demand_min = models.PositiveSmallIntegerField(_("demand from"), null=True, blank=True)
     demand_max = models.PositiveSmallIntegerField(_("demand up to"), null=True, blank=True)
-    capacity_subject = models.CharField(
-        _("capacity reads"), max_length=10, choices=Subject.choices
-    )
+    capacity_subject = models.CharField(_("capacity reads"), max_length=10, choices=Subject.choices)
     capacity_code = models.SlugField(_("capacity code"), max_length=80)
     capacity_max = models.PositiveSmallIntegerField(_("capacity up to"))
     title = Translated(models.CharField(_("title"), max_length=200))

@@ -74,9 +74,7 @@ def validate_rule_capacity(spec: BankSpec, capacity: BankSpec) -> list[BankError
     return [
         error
         for rule in spec.rules
-        for error in _rule_condition_errors(
-            rule.capacity, capacity, f"rule {rule.code} capacity"
-        )
+        for error in _rule_condition_errors(rule.capacity, capacity, f"rule {rule.code} capacity")
     ]
 
 

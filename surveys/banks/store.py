@@ -149,7 +149,7 @@ def bank_write(*, spec: BankSpec, replace_draft: bool = True) -> Questionnaire:
             demand_max=rule.demand.max,
             capacity_subject=rule.capacity.subject,
             capacity_code=rule.capacity.code,
-            capacity_max=rule.capacity.max,
+            capacity_max=rule.capacity.max or 0,  # validated: a capacity always has a max
             **_columns("title", rule.title),
             **_columns("explanation", rule.explanation),
             **_columns("recommendation", rule.recommendation),
@@ -294,7 +294,7 @@ def bank_to_data(spec: BankSpec) -> dict[str, Any]:
     data: dict[str, Any] = {"key": spec.key, "version": spec.version}
     if spec.languages != ("en",):
         data["languages"] = list(spec.languages)
-    return data | {
+    data |= {
         "title": put(spec.title),
         "description": put(spec.description),
         "stages": [
@@ -325,7 +325,8 @@ def bank_to_data(spec: BankSpec) -> dict[str, Any]:
             }
             for dimension in spec.dimensions
         ],
-    } | _rules_data(spec, put)
+    }
+    return data | _rules_data(spec, put)
 
 
 def _rules_data(spec: BankSpec, put: _TextData) -> dict[str, Any]:
