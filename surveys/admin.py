@@ -110,16 +110,20 @@ class ConsistencyRuleInline(admin.StackedInline):
 
     model = ConsistencyRule
     extra = 0
-    fields = [
+    readonly_fields = [
         "code",
         "severity",
-        ("demand_subject", "demand_code", "demand_min", "demand_max"),
-        ("capacity_key", "capacity_subject", "capacity_code", "capacity_max"),
+        "demand_subject",
+        "demand_code",
+        "demand_min",
+        "demand_max",
+        "capacity_key",
+        "capacity_subject",
+        "capacity_code",
+        "capacity_max",
         *_each_language(ConsistencyRule, "title", "explanation", "recommendation"),
     ]
-    readonly_fields = [
-        name for field in fields for name in (field if isinstance(field, tuple) else (field,))
-    ]
+    fields = readonly_fields
     ordering = ["position"]
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
