@@ -123,7 +123,7 @@ class ConsistencyRuleInline(admin.StackedInline):
         "capacity_max",
         *_each_language(ConsistencyRule, "title", "explanation", "recommendation"),
     ]
-    fields = readonly_fields
+    fields = list(readonly_fields)
     ordering = ["position"]
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
