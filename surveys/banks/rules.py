@@ -81,6 +81,8 @@ def validate_rule_capacity(spec: BankSpec, capacity: BankSpec) -> list[BankError
 def _rule_condition_errors(
     condition: RuleConditionSpec, bank: BankSpec, item: str
 ) -> list[BankError]:
+    if not condition.subject:
+        return []  # already reported by the reader
     if condition.subject == "dimension":
         if condition.code not in {dimension.code for dimension in bank.dimensions}:
             return [BankError(item, f"dimension {condition.code!r} is not in {bank.key}")]
