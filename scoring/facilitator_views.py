@@ -86,10 +86,10 @@ def round_capacity_round(request: HttpRequest, round_id: int) -> HttpResponse:
     """Link the round to the Session 1 round its consistency rules read, or unlink it."""
     round_ = round_for_facilitator(request.user, round_id)
     capacity_key = capacity_key_of(round_)
-    if not capacity_key:
-        raise Http404
     form = CapacityRoundForm(request.POST, capacity_key=capacity_key)
-    if form.is_valid():
+    if not capacity_key:
+        messages.error(request, _("This round's questionnaire has no consistency rules."))
+    elif form.is_valid():
         round_set_capacity_round(
             round=round_, capacity_round=form.cleaned_data["capacity_round"], by=signed_in(request)
         )
