@@ -139,9 +139,11 @@ def pairs_for(round: Round, cities: Collection[City]) -> dict[int, tuple[CityRes
     return {city: (demand, own[city]) for city, demand in chosen.items()}
 
 
-def _facts(results: Iterable[CityResult]) -> dict[Pair, capacity.SessionFacts]:
-    """Each result's city figures: its stage per dimension code (stored) and its level per
-    question code, the median of its submitted responses' levels (a few queries in all)."""
+def _facts(
+    results: Iterable[CityResult], question_codes: Collection[str]
+) -> dict[Pair, capacity.SessionFacts]:
+    """Each result's city figures: its stage per dimension code (stored) and its level on each
+    of ``question_codes``, the median of its submitted responses' levels (a few queries)."""
     results = list(results)
     rounds = {result.round_id: result.round for result in results}
     wanted = {(result.round_id, result.city_id) for result in results}
@@ -168,7 +170,9 @@ def _facts(results: Iterable[CityResult]) -> dict[Pair, capacity.SessionFacts]:
         answers = given.get(pk, {})
         visible = visible_question_ids(bank, answers)
         for question in bank.questions():
-            if question.kind not in Question.SCORABLE_KINDS or question.pk not in visible:
+            if question.code not in question_codes or question.pk not in visible:
+                continue
+            if question.kind not in Question.SCORABLE_KINDS:
                 continue
             value, _flag = answer_value(bank, question, answers.get(question.pk))
             if value is not None:
@@ -233,11 +237,21 @@ def check_cities(round: Round, cities: Collection[City]) -> dict[int, CityCommit
     pairs = pairs_for(round, cities)
     if not pairs:
         return {}
-    facts = _facts(result for pair in pairs.values() for result in pair)
     questionnaires = {demand.round.questionnaire_id for demand, _ in pairs.values()}
     rules: dict[int, list[ConsistencyRule]] = defaultdict(list)
     for rule in ConsistencyRule.objects.filter(questionnaire_id__in=questionnaires):
         rules[rule.questionnaire_id].append(rule)
+    question_codes = {
+        code
+        for own in rules.values()
+        for rule in own
+        for subject, code in (
+            (rule.demand_subject, rule.demand_code),
+            (rule.capacity_subject, rule.capacity_code),
+        )
+        if subject == ConsistencyRule.Subject.QUESTION
+    }
+    facts = _facts((result for pair in pairs.values() for result in pair), question_codes)
     by_city = {city.pk: city for city in cities}
     checks = {}
     for city_id, (demand, supply) in pairs.items():
