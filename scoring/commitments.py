@@ -94,43 +94,59 @@ def capacity_key_of(round: Round) -> str:
     return key or ""
 
 
-def pairs_for(round: Round, cities: Collection[City]) -> dict[int, tuple[CityResult, CityResult]]:
+def pairs_for(
+    round: Round, cities: Collection[City], capacity_key: str
+) -> dict[int, tuple[CityResult, CityResult]]:
     """Per city id, its (Session 2, Session 1) results to check against each other, for a round of
-    either session. A Session 2 round is paired with the Session 1 round a facilitator linked to
-    it, else with each city's latest Session 1 result; a Session 1 round with the latest Session 2
-    result that reads it (linked to it, or unlinked while it is the city's latest). Cities without
-    a result in both sessions are left out."""
+    either session (``capacity_key``: the key its own rules read; blank for a Session 1 round).
+    A Session 2 round is paired with the Session 1 round a facilitator linked to it, else with
+    each city's latest Session 1 result; a Session 1 round with the latest Session 2 result that
+    reads it (linked to it, or unlinked while it is the city's latest). Cities without a result in
+    both sessions are left out."""
     city_ids = [city.pk for city in cities]
-    own = {
-        result.city_id: result
-        for result in _with_results(CityResult.objects.filter(round=round, city_id__in=city_ids))
-    }
-    if not own:
-        return {}
-    key = capacity_key_of(round)
-    if key:
+    if capacity_key:
+        own = {
+            result.city_id: result
+            for result in _with_results(
+                CityResult.objects.filter(round=round, city_id__in=city_ids)
+            )
+        }
+        if not own:
+            return {}
         if round.capacity_round_id is not None:
             linked = _with_results(
                 CityResult.objects.filter(round_id=round.capacity_round_id, city_id__in=own)
             )
             others = {result.city_id: result for result in linked}
         else:
-            others = _latest_per_city(key, own)
+            others = _latest_per_city(capacity_key, own)
         return {city: (own[city], others[city]) for city in own if city in others}
-    latest = _latest_per_city(round.questionnaire.key, own)
     reading_this_key = ConsistencyRule.objects.filter(capacity_key=round.questionnaire.key).values(
         "questionnaire_id"
     )
-    demands = _with_results(
-        CityResult.objects.filter(
-            Q(round__capacity_round=round) | Q(round__capacity_round__isnull=True),
-            city_id__in=own,
-            round__questionnaire_id__in=reading_this_key,
+    demands = list(
+        _with_results(
+            CityResult.objects.filter(
+                Q(round__capacity_round=round) | Q(round__capacity_round__isnull=True),
+                city_id__in=city_ids,
+                round__questionnaire_id__in=reading_this_key,
+            )
+        ).order_by("city_id", "-round__opens_on", "-round_id")
+    )
+    if not demands:
+        return {}
+    own = {
+        result.city_id: result
+        for result in _with_results(
+            CityResult.objects.filter(round=round, city_id__in={d.city_id for d in demands})
         )
-    ).order_by("city_id", "-round__opens_on", "-round_id")
+    }
+    latest = _latest_per_city(round.questionnaire.key, own)
     chosen: dict[int, CityResult] = {}
     for demand in demands:
         city = demand.city_id
+        if city not in own:
+            continue
         if demand.round.capacity_round_id == round.pk:
             if city not in chosen or chosen[city].round.capacity_round_id != round.pk:
                 chosen[city] = demand
@@ -230,11 +246,15 @@ def _reading(bank: Bank, round: Round, subject: str, code: str, value: float) ->
     )
 
 
-def check_cities(round: Round, cities: Collection[City]) -> dict[int, CityCommitments]:
+def check_cities(
+    round: Round, cities: Collection[City], capacity_key: str | None = None
+) -> dict[int, CityCommitments]:
     """Per city id, the consistency rules checked for the city's pair of results (see
     `pairs_for`); cities without results in both sessions are left out. A fixed number of queries
     for any number of cities."""
-    pairs = pairs_for(round, cities)
+    if capacity_key is None:
+        capacity_key = capacity_key_of(round)
+    pairs = pairs_for(round, cities, capacity_key)
     if not pairs:
         return {}
     questionnaires = {demand.round.questionnaire_id for demand, _ in pairs.values()}
@@ -294,15 +314,20 @@ def check_cities(round: Round, cities: Collection[City]) -> dict[int, CityCommit
 
 
 def commitments_state(round: Round, city: City) -> CommitmentsState:
-    """The results page's section for one city: whether any rule concerns the round, and the
-    check once the city has results in both sessions."""
-    concerned = (
-        bool(capacity_key_of(round))
-        or ConsistencyRule.objects.filter(capacity_key=round.questionnaire.key).exists()
+    """The results page's section for one city: whether any rule concerns the round (its own, or
+    rules that read its questionnaire), and the check once the city has results in both."""
+    concerning = (
+        ConsistencyRule.objects.filter(
+            Q(questionnaire_id=round.questionnaire_id) | Q(capacity_key=round.questionnaire.key)
+        )
+        .values_list("questionnaire_id", "capacity_key")
+        .first()
     )
-    if not concerned:
+    if concerning is None:
         return CommitmentsState(concerned=False)
-    return CommitmentsState(concerned=True, check=check_cities(round, [city]).get(city.pk))
+    questionnaire_id, key = concerning
+    own_key = key if questionnaire_id == round.questionnaire_id else ""
+    return CommitmentsState(concerned=True, check=check_cities(round, [city], own_key).get(city.pk))
 
 
 @dataclass(frozen=True)
@@ -322,5 +347,5 @@ def rule_grid(round: Round, cities: list[City]) -> RuleGrid | None:
     rules = list(ConsistencyRule.objects.filter(questionnaire_id=round.questionnaire_id))
     if not rules:
         return None
-    checks = check_cities(round, cities)
+    checks = check_cities(round, cities, rules[0].capacity_key)
     return RuleGrid(rules=rules, rows=[(city, checks.get(city.pk)) for city in cities])
