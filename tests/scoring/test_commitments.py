@@ -4,7 +4,9 @@ tracker's link between a Session 2 round and a Session 1 round."""
 from __future__ import annotations
 
 import datetime
+import io
 
+import pypdf
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -276,3 +278,18 @@ def test_a_session_1_round_refuses_a_link(client, facilitator, open_round):
     assert [str(m) for m in result.context["messages"]] == [
         "This round's questionnaire has no consistency rules."
     ]
+
+
+def test_the_pdf_report_carries_the_commitments(client, officer, city, session_2, gap):
+    client.force_login(officer)
+
+    result = client.get(f"/rounds/{session_2.pk}/cities/{city.slug}/report.pdf")
+
+    words = " ".join(
+        " ".join(page.extract_text().split())
+        for page in pypdf.PdfReader(io.BytesIO(result.content)).pages
+    )
+    assert (result.status_code, result["Content-Type"]) == (200, "application/pdf")
+    assert "Commitments beyond capacity" in words
+    assert "Individual trip data is collected without a DPIA practice" in words
+    assert "To close the gap: Carry out a DPIA" in words

@@ -10,7 +10,13 @@ import pytest
 from django.core.management import CommandError
 from django.db import IntegrityError, transaction
 
-from surveys.banks.store import bank_read, bank_to_data
+from surveys.banks.spec import BankInvalid
+from surveys.banks.store import (
+    bank_read,
+    bank_to_data,
+    questionnaire_new_draft,
+    questionnaire_publish,
+)
 from surveys.models import ConsistencyRule, Questionnaire
 from tests.surveys.test_bank_loader import _load, _write, bank_data
 
@@ -222,3 +228,37 @@ def test_a_rule_cannot_be_added_to_a_published_version(idm):
             explanation_en="A published version is what rounds were answered against.",
             recommendation_en="Make a new draft.",
         )
+
+
+def test_the_bank_admin_shows_the_rules_read_only(client, admin_user_, idm):
+    client.force_login(admin_user_)
+
+    page = client.get(f"/admin/surveys/questionnaire/{idm.pk}/change/").content.decode()
+
+    assert "mds-without-infrastructure" in page
+    assert "Permits require MDS trip data, but the data infrastructure is not ready for it" in page
+    assert 'name="consistency_rules-0-code"' not in page
+
+
+def test_a_new_draft_version_copies_the_rules(idm):
+    copy = questionnaire_new_draft(questionnaire=idm)
+
+    assert list(copy.consistency_rules.values_list("code", "capacity_key")) == list(
+        idm.consistency_rules.values_list("code", "capacity_key")
+    )
+    assert copy.consistency_rules.count() == 10
+
+
+def test_publishing_checks_the_capacity_codes_again(idm):
+    copy = questionnaire_new_draft(questionnaire=idm)
+    copy.consistency_rules.filter(code="mds-without-infrastructure").update(
+        capacity_code="no-such-dimension"
+    )
+
+    with pytest.raises(BankInvalid) as error:
+        questionnaire_publish(questionnaire=copy)
+
+    assert [str(e) for e in error.value.errors] == [
+        "rule mds-without-infrastructure capacity: dimension 'no-such-dimension' is not in "
+        "data-driven-government"
+    ]
