@@ -293,3 +293,25 @@ def test_the_pdf_report_carries_the_commitments(client, officer, city, session_2
     assert "Commitments beyond capacity" in words
     assert "Individual trip data is collected without a DPIA practice" in words
     assert "To close the gap: Carry out a DPIA" in words
+
+
+def test_an_earlier_session_1_round_is_compared_only_when_linked(
+    city, ddg, session_2, open_round, officer, colleague, gap
+):
+    later = factories.RoundFactory(
+        questionnaire=ddg,
+        title="Session 1 follow-up",
+        opens_on=datetime.date(2023, 3, 1),
+        closes_on=datetime.date(2023, 5, 31),
+    )
+    later.cities.add(city)
+    _submit(later, officer, city, **{"governance-gdpr": "l4"})
+
+    unlinked = (check_cities(open_round, [city], ""), check_cities(later, [city], ""))
+    session_2.capacity_round = open_round
+    session_2.save(update_fields=["capacity_round"])
+    linked = (check_cities(open_round, [city], ""), check_cities(later, [city], ""))
+
+    assert [sorted(checks) for checks in unlinked] == [[], [city.pk]]
+    assert [sorted(checks) for checks in linked] == [[city.pk], []]
+    assert linked[0][city.pk].demand_round == session_2
