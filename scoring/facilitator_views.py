@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from scoring.commitments import capacity_key_of
+from scoring.commitment_pairs import capacity_key_of
 from scoring.exports import EXPORTS, csv_export, xlsx_export
 from scoring.tracker import STATES, tracker_for
 from surveys.banks.spec import LANGUAGES
