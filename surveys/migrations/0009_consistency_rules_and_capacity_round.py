@@ -24,7 +24,7 @@ DROP TRIGGER surveys_consistencyrule_moved_within_draft ON surveys_consistencyru
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0007_deadlines_invitations_and_reminders'),
+        ('surveys', '0008_round_status_changes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
