@@ -51,6 +51,9 @@ CITY_BASE_LEVEL = {
     "mechelen": 1.6,
     "valenciennes": 1.2,
 }
+# Where a city's mobility answers reach past its data capacity (levels added, 0-4 scale): the
+# demo's commitment beyond capacity, so the consistency rules have a finding to show.
+DEMO_AMBITION = {("mechelen", "shared-data-access"): 2.0}
 BULK_BATCH = 5000
 
 
@@ -148,6 +151,10 @@ def seed_rounds(cities_file: Path) -> list[tuple[Round, str]]:
             },
         )
         round_.cities.add(*City.objects.filter(slug__in=[c["slug"] for c in data["cities"]]))
+        if entry.get("capacity_round") and round_.capacity_round_id is None:
+            # The Session 1 round a facilitator linked this one to (listed before it).
+            round_.capacity_round = Round.objects.get(title=entry["capacity_round"])
+            round_.save(update_fields=["capacity_round"])
         rounds.append((round_, entry.get("status", Round.Status.OPEN)))
     return rounds
 
@@ -301,6 +308,7 @@ def demo_values(
         level = base + city_rng.uniform(-0.8, 0.8) + rng.uniform(-0.4, 0.4)
         if index == silo_section:
             level += 1.4 * lean
+        level += DEMO_AMBITION.get((city_slug, section.dimension.code), 0.0)
         for question in section.questions:
             if question.condition_id is not None and question.pk not in visible_question_ids(
                 bank, values

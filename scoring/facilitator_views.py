@@ -13,14 +13,15 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from scoring.commitment_pairs import capacity_key_of
 from scoring.csv_text import SEPARATORS
 from scoring.exports import EXPORTS, csv_export, xlsx_export
 from scoring.tracker import STATES, response_counts, tracker_for
 from surveys.banks.spec import LANGUAGES
 from surveys.models import Round
-from surveys.round_forms import RoundDeadlineForm
+from surveys.round_forms import CapacityRoundForm, RoundDeadlineForm
 from surveys.selectors import round_for_facilitator, signed_in
-from surveys.services import round_set_deadline, round_set_status
+from surveys.services import round_set_capacity_round, round_set_deadline, round_set_status
 
 TRACKER_PAGE_SIZE = 100  # officers per page: a round of 200 cities has some 800
 
@@ -42,6 +43,10 @@ def tracker(request: HttpRequest, round_id: int) -> HttpResponse:
         "page": page,
         "deadline_form": RoundDeadlineForm(initial={"deadline": round_.deadline}),
     }
+    if capacity_key := capacity_key_of(round_):
+        context["capacity_form"] = CapacityRoundForm(
+            initial={"capacity_round": round_.capacity_round_id}, capacity_key=capacity_key
+        )
     return render(request, "scoring/tracker.html", context)
 
 
@@ -79,6 +84,24 @@ def round_deadline(request: HttpRequest, round_id: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The deadline is saved."))
+    return redirect("scoring:tracker", round_id=round_.pk)
+
+
+@require_POST
+def round_capacity_round(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Link the round to the Session 1 round its consistency rules read, or unlink it."""
+    round_ = round_for_facilitator(request.user, round_id)
+    capacity_key = capacity_key_of(round_)
+    form = CapacityRoundForm(request.POST, capacity_key=capacity_key)
+    if not capacity_key:
+        messages.error(request, _("This round's questionnaire has no consistency rules."))
+    elif form.is_valid():
+        round_set_capacity_round(
+            round=round_, capacity_round=form.cleaned_data["capacity_round"], by=signed_in(request)
+        )
+        messages.success(request, _("The round to compare with is saved."))
+    else:
+        messages.error(request, " ".join(str(error) for error in form.errors["capacity_round"]))
     return redirect("scoring:tracker", round_id=round_.pk)
 
 

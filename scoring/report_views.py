@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from scoring.change import city_change
+from scoring.commitments import commitments_state
 from scoring.consensus import agreed_context
 from scoring.report import report_pdf, score_bars
 from scoring.results import city_report, peer_figures
@@ -27,6 +28,7 @@ def _context(round_: Round, city: City, user: AnyUser) -> dict[str, object]:
         "bars_title": _("Score per dimension for %(city)s") % {"city": city.name},
         **agreed_context(round_, city, report),
         "own_change": city_change(round_, city) if report.has_result else None,
+        "commitments": commitments_state(round_, city),
     }
 
 

@@ -25,6 +25,11 @@ urlpatterns = [
         "rounds/<int:round_id>/deadline/", facilitator_views.round_deadline, name="round_deadline"
     ),
     path(
+        "rounds/<int:round_id>/capacity-round/",
+        facilitator_views.round_capacity_round,
+        name="round_capacity_round",
+    ),
+    path(
         "rounds/<int:round_id>/exports/<slug:kind>.<str:file_format>",
         facilitator_views.export,
         name="export",

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 
 from scoring import charts
 from scoring.change import city_change, round_change
+from scoring.commitments import commitments_state, rule_grid
 from scoring.consensus import agreed_context, agreed_json, published_cities
 from scoring.dashboard import RADAR_CITIES, CityRow, Dashboard, dashboard_for
 from scoring.divergence import divergence_for
@@ -29,6 +30,7 @@ def city_results(request: HttpRequest, round_id: int, city_slug: str) -> HttpRes
         "round": round_,
         "city": city,
         **agreed_context(round_, city, report),
+        "commitments": commitments_state(round_, city),
     }
     if report.has_result:
         own_change = city_change(round_, city)
@@ -104,6 +106,7 @@ def dashboard(request: HttpRequest, round_id: int) -> HttpResponse:
             [count for _, count in distribution],
         ),
         "change": board.change,
+        "rule_grid": rule_grid(round_, [row.city for row in page]),
         "overlay_figure": _overlay_figure(board, list(page)),
     }
     return render(request, "scoring/dashboard.html", context)

@@ -20,6 +20,7 @@ from surveys.models import (
     Answer,
     AnswerChange,
     City,
+    ConsistencyRule,
     Dimension,
     Membership,
     Option,
@@ -103,12 +104,44 @@ class DimensionInline(DraftOnlyInlineMixin, admin.TabularInline):
         return format_html('<a href="{}">{}</a>', url, _("Edit questions and recommendations"))
 
 
+class ConsistencyRuleInline(admin.StackedInline):
+    """A bank's consistency rules, shown with it and never edited here: they are written in the
+    bank file, whose loader checks their codes against both banks."""
+
+    model = ConsistencyRule
+    extra = 0
+    readonly_fields = [
+        "code",
+        "severity",
+        "demand_subject",
+        "demand_code",
+        "demand_min",
+        "demand_max",
+        "capacity_key",
+        "capacity_subject",
+        "capacity_code",
+        "capacity_max",
+        *_each_language(ConsistencyRule, "title", "explanation", "recommendation"),
+    ]
+    fields = list(readonly_fields)
+    ordering = ["position"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Questionnaire)
 class QuestionnaireAdmin(DraftOnlyMixin, TranslatedFieldAdmin, SimpleHistoryAdmin):
     list_display = ["title", "key", "version", "status", "published_at"]
     list_filter = ["status", "key"]
     search_fields = [*_each_language(Questionnaire, "title"), "key"]
-    inlines = [StageInline, DimensionInline]
+    inlines = [StageInline, DimensionInline, ConsistencyRuleInline]
     actions = ["create_new_draft", "publish"]
     readonly_fields = ["status", "published_at"]
 

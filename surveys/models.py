@@ -276,6 +276,62 @@ class Recommendation(models.Model):
         bank_item_clean(self, "dimension", questionnaire_id, "dimension__questionnaire")
 
 
+class ConsistencyRule(models.Model):
+    """A commitment beyond capacity, declared in a Session 2 bank: it fires for a city when the
+    city's level or stage in this questionnaire (the demand) and in the capacity bank's
+    (Session 1) both lie in the rule's ranges."""
+
+    class Severity(models.TextChoices):
+        WARNING = "warning", _("Warning")
+        NOTABLE = "notable", _("Notable")
+
+    class Subject(models.TextChoices):
+        QUESTION = "question", _("Question level (0-4)")
+        DIMENSION = "dimension", _("Dimension stage (1-5)")
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="consistency_rules"
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    code = models.SlugField(_("code"), max_length=80)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    capacity_key = models.SlugField(_("capacity questionnaire key"), max_length=80)
+    demand_subject = models.CharField(_("demand reads"), max_length=10, choices=Subject.choices)
+    demand_code = models.SlugField(_("demand code"), max_length=80)
+    demand_min = models.PositiveSmallIntegerField(_("demand from"), null=True, blank=True)
+    demand_max = models.PositiveSmallIntegerField(_("demand up to"), null=True, blank=True)
+    capacity_subject = models.CharField(_("capacity reads"), max_length=10, choices=Subject.choices)
+    capacity_code = models.SlugField(_("capacity code"), max_length=80)
+    capacity_max = models.PositiveSmallIntegerField(_("capacity up to"))
+    title = Translated(models.CharField(_("title"), max_length=200))
+    explanation = Translated(models.TextField(_("explanation")))
+    recommendation = Translated(models.TextField(_("recommendation")))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["questionnaire", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "code"], name="consistency_rule_code_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(severity__in=["warning", "notable"]),
+                name="consistency_rule_severity_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(demand_min__isnull=False) | Q(demand_max__isnull=False),
+                name="consistency_rule_demand_bounded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.title}"
+
+    def clean(self) -> None:
+        bank_item_clean(self, "questionnaire", self.questionnaire_id, "questionnaire")
+
+
 def bank_item_clean(
     item: models.Model, field: str, questionnaire_id: int | None, path: str
 ) -> None:
@@ -397,6 +453,17 @@ class Round(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    # A Session 2 round's consistency rules read this round's results as the cities' capacity;
+    # without it, each city's latest submitted result in the capacity questionnaire.
+    capacity_round = models.ForeignKey(
+        "self",
+        verbose_name=_("capacity round"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The Session 1 round whose results the consistency rules compare with."),
     )
 
     class Meta:

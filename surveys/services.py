@@ -345,3 +345,14 @@ def round_set_deadline(*, round: Round, deadline: date | None, by: User) -> Roun
     locked.full_clean()
     locked.save(update_fields=["deadline"])
     return locked
+
+
+@transaction.atomic
+def round_set_capacity_round(*, round: Round, capacity_round: Round | None, by: User) -> Round:
+    """Link a Session 2 round to the Session 1 round its consistency rules read (a facilitator's
+    action), or unlink it (None): each city's latest Session 1 result is read then."""
+    locked = Round.objects.select_for_update().get(pk=round.pk)
+    locked.capacity_round = capacity_round
+    locked.full_clean()
+    locked.save(update_fields=["capacity_round"])
+    return locked

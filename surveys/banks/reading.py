@@ -16,10 +16,12 @@ from surveys.banks.spec import (
     BankInvalid,
     BankSpec,
     ConditionSpec,
+    ConsistencyRuleSpec,
     DimensionSpec,
     OptionSpec,
     QuestionSpec,
     RecommendationSpec,
+    RuleConditionSpec,
     StageSpec,
     Text,
 )
@@ -146,6 +148,7 @@ def parse_bank(data: Any, source: str = "") -> BankSpec:
     if version is not None and version < 1:
         reader.error("questionnaire", "version must be 1 or more")
     reader.languages = reader.languages_of(root)
+    capacity_bank, rules = _read_rules(reader, root)
     spec = BankSpec(
         key=str(key),
         version=version or 1,
@@ -154,6 +157,8 @@ def parse_bank(data: Any, source: str = "") -> BankSpec:
         languages=reader.languages,
         stages=tuple(_read_stages(reader, root)),
         dimensions=tuple(_read_dimensions(reader, root)),
+        capacity_bank=capacity_bank,
+        rules=tuple(rules),
     )
     reader.errors.extend(validate_bank(spec))
     if reader.errors:
@@ -266,4 +271,56 @@ def _read_recommendation(reader: _Reader, raw: Any, item: str) -> Recommendation
         kind=kind,
         title=reader.text(data, "title", item, required=True),
         body=reader.text(data, "body", item, required=False),
+    )
+
+
+def _read_rules(reader: _Reader, root: Mapping[str, Any]) -> tuple[str, list[ConsistencyRuleSpec]]:
+    """The file's `consistency_rules`: the key of the capacity bank and the rules."""
+    if root.get("consistency_rules") is None:
+        return "", []
+    block = reader.mapping(root["consistency_rules"], "consistency_rules")
+    capacity_bank = block.get("capacity_bank")
+    if not isinstance(capacity_bank, str) or not CODE_PATTERN.match(capacity_bank):
+        reader.error(
+            "consistency_rules",
+            f"capacity_bank {capacity_bank!r} must be the key of the Session 1 bank",
+        )
+        capacity_bank = ""
+    rules = []
+    for number, raw in enumerate(reader.items(block, "rules", "consistency_rules"), start=1):
+        data = reader.mapping(raw, f"rule #{number}")
+        code = reader.code(data, f"rule #{number}")
+        item = f"rule {code}"
+        rules.append(
+            ConsistencyRuleSpec(
+                code=code,
+                severity=str(data.get("severity", "")),
+                demand=_read_rule_condition(reader, data, "demand", item),
+                capacity=_read_rule_condition(reader, data, "capacity", item),
+                title=reader.text(data, "title", item, required=True),
+                explanation=reader.text(data, "explanation", item, required=True),
+                recommendation=reader.text(data, "recommendation", item, required=True),
+            )
+        )
+    return capacity_bank, rules
+
+
+def _read_rule_condition(
+    reader: _Reader, data: Mapping[str, Any], name: str, item: str
+) -> RuleConditionSpec:
+    condition = reader.mapping(data.get(name), f"{item} {name}")
+    subjects = [subject for subject in ("question", "dimension") if subject in condition]
+    if len(subjects) != 1:
+        reader.error(f"{item} {name}", "needs either a 'question' or a 'dimension', not both")
+        return RuleConditionSpec(subject="", code="")
+    bounds: dict[str, int | None] = {}
+    for bound in ("min", "max"):
+        bounds[bound] = None
+        if condition.get(bound) is not None:
+            bounds[bound] = reader.integer(condition, bound, f"{item} {name}")
+    return RuleConditionSpec(
+        subject=subjects[0],
+        code=str(condition[subjects[0]]),
+        min=bounds["min"],
+        max=bounds["max"],
     )

@@ -6,6 +6,8 @@ from itertools import pairwise
 
 from surveys.banks.spec import (
     RECOMMENDATION_KINDS,
+    RULE_SEVERITIES,
+    SCORABLE_KINDS,
     SPECIALS,
     STAGE_COUNT,
     BankError,
@@ -13,6 +15,7 @@ from surveys.banks.spec import (
     ConditionSpec,
     DimensionSpec,
     QuestionSpec,
+    RuleConditionSpec,
     StageSpec,
 )
 
@@ -38,6 +41,73 @@ def validate_bank(spec: BankSpec) -> list[BankError]:
             errors += _validate_question(question, seen_questions)
             seen_questions[question.code] = question
         errors += _validate_recommendations(dimension, spec.stages)
+    errors += _validate_rules(spec)
+    return errors
+
+
+def _validate_rules(spec: BankSpec) -> list[BankError]:
+    """A bank's own side of its consistency rules; `validate_rule_capacity` checks the other."""
+    errors = []
+    if spec.rules and spec.capacity_bank == spec.key:
+        errors.append(BankError("consistency_rules", "capacity_bank must name another bank"))
+    seen: set[str] = set()
+    for rule in spec.rules:
+        item = f"rule {rule.code}"
+        if rule.code in seen:
+            errors.append(BankError(item, "duplicate rule code"))
+        seen.add(rule.code)
+        if rule.severity not in RULE_SEVERITIES:
+            errors.append(BankError(item, f"severity {rule.severity!r} is not warning or notable"))
+        errors += _rule_condition_errors(rule.demand, spec, f"{item} demand")
+        errors += _rule_bound_errors(rule.demand, f"{item} demand")
+        errors += _rule_bound_errors(rule.capacity, f"{item} capacity")
+        if rule.capacity.min is not None or rule.capacity.max is None:
+            # Bounded from above only: more capacity can then never make a rule fire.
+            errors.append(
+                BankError(f"{item} capacity", "needs a 'max' and no 'min' (a capacity gap)")
+            )
+    return errors
+
+
+def validate_rule_capacity(spec: BankSpec, capacity: BankSpec) -> list[BankError]:
+    """The capacity side of a bank's consistency rules, against the capacity bank they name."""
+    return [
+        error
+        for rule in spec.rules
+        for error in _rule_condition_errors(rule.capacity, capacity, f"rule {rule.code} capacity")
+    ]
+
+
+def _rule_condition_errors(
+    condition: RuleConditionSpec, bank: BankSpec, item: str
+) -> list[BankError]:
+    if not condition.subject:
+        return []  # already reported by the reader
+    if condition.subject == "dimension":
+        if condition.code not in {dimension.code for dimension in bank.dimensions}:
+            return [BankError(item, f"dimension {condition.code!r} is not in {bank.key}")]
+        return []
+    question = next((q for q in bank.questions() if q.code == condition.code), None)
+    if question is None:
+        return [BankError(item, f"question {condition.code!r} is not in {bank.key}")]
+    if question.kind not in SCORABLE_KINDS:
+        return [BankError(item, f"question {condition.code!r} has no levels ({question.kind})")]
+    return []
+
+
+def _rule_bound_errors(condition: RuleConditionSpec, item: str) -> list[BankError]:
+    if not condition.subject:
+        return []  # already reported by the reader
+    low, high = (0, 4) if condition.subject == "question" else (1, STAGE_COUNT)
+    unit = "level" if condition.subject == "question" else "stage"
+    errors = []
+    if condition.min is None and condition.max is None:
+        errors.append(BankError(item, "needs a 'min' or a 'max'"))
+    for bound in (condition.min, condition.max):
+        if bound is not None and not low <= bound <= high:
+            errors.append(BankError(item, f"{unit} {bound} is outside {low}-{high}"))
+    if condition.min is not None and condition.max is not None and condition.min > condition.max:
+        errors.append(BankError(item, "'min' must not exceed 'max'"))
     return errors
 
 

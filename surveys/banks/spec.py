@@ -10,6 +10,8 @@ KINDS = ("scale", "yes_no", "multi", "number", "text")
 SCORABLE_KINDS = frozenset({"scale", "yes_no", "multi"})
 SPECIALS = ("dont_know", "not_applicable", "none")
 RECOMMENDATION_KINDS = ("skill", "tool", "practice")
+RULE_SEVERITIES = ("warning", "notable")
+RULE_SUBJECTS = ("question", "dimension")
 STAGE_COUNT = 5
 CODE_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 # The languages a bank can carry, English first: settings.LANGUAGES, which the bank models'
@@ -124,6 +126,31 @@ class DimensionSpec:
 
 
 @dataclass(frozen=True)
+class RuleConditionSpec:
+    """A consistency rule's condition: a question's level (0-4) or a dimension's stage (1-5)
+    within min..max, bounds included (None: open on that side)."""
+
+    subject: str  # "question" or "dimension"
+    code: str
+    min: int | None = None
+    max: int | None = None
+
+
+@dataclass(frozen=True)
+class ConsistencyRuleSpec:
+    """A commitment beyond capacity: `demand` is a condition on this bank (Session 2),
+    `capacity` one on the bank named by the file's `capacity_bank` (Session 1)."""
+
+    code: str
+    severity: str
+    demand: RuleConditionSpec
+    capacity: RuleConditionSpec
+    title: Text
+    explanation: Text = Text()
+    recommendation: Text = Text()
+
+
+@dataclass(frozen=True)
 class BankSpec:
     key: str
     version: int
@@ -132,6 +159,8 @@ class BankSpec:
     languages: tuple[str, ...] = ("en",)
     stages: tuple[StageSpec, ...] = ()
     dimensions: tuple[DimensionSpec, ...] = field(default_factory=tuple)
+    capacity_bank: str = ""  # the key of the bank whose answers the rules' capacity reads
+    rules: tuple[ConsistencyRuleSpec, ...] = ()
 
     def questions(self) -> list[QuestionSpec]:
         return [question for dimension in self.dimensions for question in dimension.questions]
@@ -162,4 +191,11 @@ class BankSpec:
                     (f"{item} title", recommendation.title),
                     (f"{item} body", recommendation.body),
                 ]
+        for rule in self.rules:
+            item = f"rule {rule.code}"
+            named += [
+                (f"{item} title", rule.title),
+                (f"{item} explanation", rule.explanation),
+                (f"{item} recommendation", rule.recommendation),
+            ]
         return named

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -10,21 +11,24 @@ from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.utils import timezone
 
-from surveys.banks.rules import validate_bank
+from surveys.banks.rules import validate_bank, validate_rule_capacity
 from surveys.banks.spec import (
     LANGUAGES,
     BankError,
     BankInvalid,
     BankSpec,
     ConditionSpec,
+    ConsistencyRuleSpec,
     DimensionSpec,
     OptionSpec,
     QuestionSpec,
     RecommendationSpec,
+    RuleConditionSpec,
     StageSpec,
     Text,
 )
 from surveys.models import (
+    ConsistencyRule,
     Dimension,
     Option,
     Question,
@@ -132,6 +136,26 @@ def bank_write(*, spec: BankSpec, replace_draft: bool = True) -> Questionnaire:
         for dimension, dimension_spec in zip(dimensions, spec.dimensions, strict=True)
         for position, recommendation in enumerate(dimension_spec.recommendations, start=1)
     )
+    ConsistencyRule.objects.bulk_create(
+        ConsistencyRule(
+            questionnaire=questionnaire,
+            position=position,
+            code=rule.code,
+            severity=rule.severity,
+            capacity_key=spec.capacity_bank,
+            demand_subject=rule.demand.subject,
+            demand_code=rule.demand.code,
+            demand_min=rule.demand.min,
+            demand_max=rule.demand.max,
+            capacity_subject=rule.capacity.subject,
+            capacity_code=rule.capacity.code,
+            capacity_max=rule.capacity.max or 0,  # validated: a capacity always has a max
+            **_columns("title", rule.title),
+            **_columns("explanation", rule.explanation),
+            **_columns("recommendation", rule.recommendation),
+        )
+        for position, rule in enumerate(spec.rules, start=1)
+    )
     return questionnaire
 
 
@@ -151,6 +175,7 @@ def bank_read(questionnaire: Questionnaire) -> BankSpec:
         ),
         "recommendations",
     )
+    rules = list(questionnaire.consistency_rules.all())
     spec = BankSpec(
         key=questionnaire.key,
         version=questionnaire.version,
@@ -185,8 +210,26 @@ def bank_read(questionnaire: Questionnaire) -> BankSpec:
             )
             for dimension in dimensions
         ),
+        capacity_bank=rules[0].capacity_key if rules else "",
+        rules=tuple(_rule_spec(rule) for rule in rules),
     )
     return dataclasses.replace(spec, languages=_languages_used(spec))
+
+
+def _rule_spec(rule: ConsistencyRule) -> ConsistencyRuleSpec:
+    return ConsistencyRuleSpec(
+        code=rule.code,
+        severity=rule.severity,
+        demand=RuleConditionSpec(
+            rule.demand_subject, rule.demand_code, rule.demand_min, rule.demand_max
+        ),
+        capacity=RuleConditionSpec(
+            rule.capacity_subject, rule.capacity_code, None, rule.capacity_max
+        ),
+        title=_text(rule, "title"),
+        explanation=_text(rule, "explanation"),
+        recommendation=_text(rule, "recommendation"),
+    )
 
 
 def _columns(field: str, text: Text) -> dict[str, str]:
@@ -251,7 +294,7 @@ def bank_to_data(spec: BankSpec) -> dict[str, Any]:
     data: dict[str, Any] = {"key": spec.key, "version": spec.version}
     if spec.languages != ("en",):
         data["languages"] = list(spec.languages)
-    return data | {
+    data |= {
         "title": put(spec.title),
         "description": put(spec.description),
         "stages": [
@@ -283,6 +326,38 @@ def bank_to_data(spec: BankSpec) -> dict[str, Any]:
             for dimension in spec.dimensions
         ],
     }
+    return data | _rules_data(spec, put)
+
+
+def _rules_data(spec: BankSpec, put: _TextData) -> dict[str, Any]:
+    if not spec.rules:
+        return {}
+    return {
+        "consistency_rules": {
+            "capacity_bank": spec.capacity_bank,
+            "rules": [
+                {
+                    "code": rule.code,
+                    "severity": rule.severity,
+                    "demand": _rule_condition_data(rule.demand),
+                    "capacity": _rule_condition_data(rule.capacity),
+                    "title": put(rule.title),
+                    "explanation": put(rule.explanation),
+                    "recommendation": put(rule.recommendation),
+                }
+                for rule in spec.rules
+            ],
+        }
+    }
+
+
+def _rule_condition_data(condition: RuleConditionSpec) -> dict[str, Any]:
+    data: dict[str, Any] = {condition.subject: condition.code}
+    if condition.min is not None:
+        data["min"] = condition.min
+    if condition.max is not None:
+        data["max"] = condition.max
+    return data
 
 
 class _TextData:
@@ -339,13 +414,33 @@ def _number(value: Decimal | None) -> int | float | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def rule_capacity_errors(spec: BankSpec, loaded: Sequence[BankSpec] = ()) -> list[BankError]:
+    """What is wrong with the capacity side of a bank's consistency rules: checked against the
+    capacity bank among ``loaded`` (files read in the same run), else its latest stored version."""
+    if not spec.rules:
+        return []
+    candidates = [other for other in loaded if other.key == spec.capacity_bank]
+    if candidates:
+        return validate_rule_capacity(spec, max(candidates, key=lambda other: other.version))
+    stored = Questionnaire.objects.filter(key=spec.capacity_bank).order_by("-version").first()
+    if stored is None:
+        return [
+            BankError(
+                "consistency_rules",
+                f"capacity_bank {spec.capacity_bank!r} is neither loaded with it nor stored",
+            )
+        ]
+    return validate_rule_capacity(spec, bank_read(stored))
+
+
 @transaction.atomic
 def questionnaire_publish(*, questionnaire: Questionnaire) -> Questionnaire:
     """Publish a draft after validating it; raise BankInvalid naming every problem."""
     locked = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
     if not locked.is_editable:
         raise BankInvalid([BankError("questionnaire", f"is {locked.status}, not a draft")])
-    errors = validate_bank(spec := bank_read(locked)) + incomplete_texts(spec)
+    spec = bank_read(locked)
+    errors = validate_bank(spec) + incomplete_texts(spec) + rule_capacity_errors(spec)
     if errors:
         raise BankInvalid(errors)
     locked.status = Questionnaire.Status.PUBLISHED
@@ -369,6 +464,8 @@ def questionnaire_new_draft(*, questionnaire: Questionnaire) -> Questionnaire:
             description=spec.description,
             stages=spec.stages,
             dimensions=spec.dimensions,
+            capacity_bank=spec.capacity_bank,
+            rules=spec.rules,
         ),
         replace_draft=False,
     )

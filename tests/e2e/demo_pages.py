@@ -30,6 +30,7 @@ HALFWAY = "mechelen-it-and-data"
 SUBMITTED = "rotterdam-mobility"
 LOCKED_OUT = "someone-who-forgot"
 ANTWERP_OFFICER = "antwerp-mobility"  # Antwerp has the demo's published consensus
+MECHELEN_OFFICER = "mechelen-mobility"  # Mechelen's round 2 fires consistency rules
 ROUND_1 = "Session 1 — "
 ROUND_2 = "Session 2 — "
 ROUND_3 = "Session 1 follow-up — "
@@ -246,6 +247,17 @@ def _report_agreed(page: Page) -> None:
     expect(page.locator("#agreed-table")).to_be_visible()
 
 
+def _results_commitments(page: Page) -> None:
+    page.goto(f"/rounds/{demo_round(ROUND_2).pk}/cities/mechelen/results/")
+    expect(page.locator("#commitments-list")).to_be_visible()
+    wait_for_charts(page)
+
+
+def _report_commitments(page: Page) -> None:
+    page.goto(f"/rounds/{demo_round(ROUND_2).pk}/cities/mechelen/report/")
+    expect(page.locator("#commitments-list")).to_be_visible()
+
+
 def _scoring_explained(page: Page) -> None:
     page.goto("/how-scoring-works/")
 
@@ -266,6 +278,12 @@ def _consensus_draft(page: Page) -> None:
 def _dashboard(page: Page) -> None:
     page.goto(f"/rounds/{demo_round(ROUND_3).pk}/dashboard/")
     expect(page.locator("#round-change")).to_be_visible()
+    wait_for_charts(page)
+
+
+def _dashboard_rule_grid(page: Page) -> None:
+    page.goto(f"/rounds/{demo_round(ROUND_2).pk}/dashboard/")
+    expect(page.locator("#rule-grid-table")).to_be_visible()
     wait_for_charts(page)
 
 
@@ -337,12 +355,15 @@ PAGE_STATES: list[PageState] = [
     PageState("results", "agreed", ANTWERP_OFFICER, _results_agreed_and_change),
     PageState("results", "change", ANTWERP_OFFICER, _results_change),
     PageState("report", "agreed", ANTWERP_OFFICER, _report_agreed),
+    PageState("results", "commitments", MECHELEN_OFFICER, _results_commitments),
+    PageState("report", "commitments", MECHELEN_OFFICER, _report_commitments),
     PageState("how-scoring", "page", SUBMITTED, _scoring_explained),
     PageState("my-assessments", "facilitator", FACILITATOR, _home),
     PageState("dashboard", "with-change", FACILITATOR, _dashboard),
     PageState("dashboard", "filtered", FACILITATOR, _dashboard_filtered),
     PageState("dashboard", "one-dimension", FACILITATOR, _dashboard_one_dimension),
     PageState("dashboard", "bad-filter", FACILITATOR, _dashboard_bad_filter),
+    PageState("dashboard", "rule-grid", FACILITATOR, _dashboard_rule_grid),
     PageState("tracker", "open-round", FACILITATOR, _tracker),
     PageState("round-status", "confirm-close", FACILITATOR, _round_status),
     PageState("invitations", "with-errors", FACILITATOR, _invitations_errors),
@@ -379,5 +400,7 @@ TRANSLATED_STATES: list[PageState] = [
         "results--agreed",
         "how-scoring--page",
         "consensus--draft",
+        "results--commitments",
+        "dashboard--rule-grid",
     }
 ]

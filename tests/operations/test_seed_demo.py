@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
+from scoring.commitments import check_cities
 from scoring.models import CityDimensionResult, CityResult, Consensus
 from surveys.models import Answer, City, Membership, Response, Round
 
@@ -194,3 +195,24 @@ def test_synthetic_cities_option_adds_demo_cities_with_their_officers(seeded):
     ) == ["demo-city-001-officer-1", "demo-city-001-officer-2"]
     for round_ in Round.objects.filter(is_demo=True):
         assert set(synthetic) <= set(round_.cities.all())
+
+
+def test_demo_links_session_2_to_the_first_session_1_round(seeded):
+    session_2 = Round.objects.get(title=SESSION_2)
+
+    assert session_2.capacity_round.title == SESSION_1
+
+
+def test_demo_fires_a_commitment_beyond_capacity_for_mechelen(seeded):
+    session_2 = Round.objects.get(title=SESSION_2)
+    checks = check_cities(session_2, list(session_2.cities.order_by("name")))
+
+    fired = {check.city.slug: sorted(check.fired_codes()) for check in checks.values()}
+
+    # Mechelen's operator-data answers lean two levels above its Session 1 capacity
+    # (operations.demo.DEMO_AMBITION); every city has results in both sessions.
+    assert fired["mechelen"] == [
+        "operator-data-checks-without-quality-practice",
+        "trip-data-without-data-policy",
+    ]
+    assert sorted(fired) == ["antwerp", "mechelen", "norfolk", "rotterdam", "valenciennes"]

@@ -58,6 +58,7 @@ SIGNED_IN = {
     "scoring:tracker",
     "scoring:round_status",
     "scoring:round_deadline",
+    "scoring:round_capacity_round",
     "scoring:export",
     "scoring:city_report",
     "scoring:city_report_pdf",

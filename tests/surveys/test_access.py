@@ -200,6 +200,12 @@ ACCESS: dict[str, Rule] = {
         {"POST": {**FACILITATORS, "facilitator": 302, "admin": 302}},
         data=lambda world: {"deadline": ""},
     ),
+    "scoring:round_capacity_round": Rule(
+        _round,
+        _no_round,
+        {"POST": {**FACILITATORS, "facilitator": 302, "admin": 302}},
+        data=lambda world: {"capacity_round": ""},
+    ),
     "scoring:city_results": Rule(_city, _no_city_round, {"GET": RESULTS}),
     "scoring:city_results_json": Rule(_city, _no_city_round, {"GET": RESULTS}),
     "scoring:dashboard": Rule(_round, _no_round, {"GET": FACILITATORS}),

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from surveys.banks.files import bank_load_file
 from surveys.banks.spec import BankInvalid
-from surveys.banks.store import bank_write, questionnaire_publish
+from surveys.banks.store import bank_write, questionnaire_publish, rule_capacity_errors
 from surveys.models import Questionnaire
 
 
@@ -36,6 +36,10 @@ class Command(BaseCommand):
                 specs.append((path, bank_load_file(path)))
             except BankInvalid as error:
                 problems.append(str(error))
+        loaded = [spec for _path, spec in specs]
+        for path, spec in specs:
+            if errors := rule_capacity_errors(spec, loaded):
+                problems.append(str(BankInvalid(errors, str(path))))
         if problems:
             raise CommandError("Nothing was loaded.\n" + "\n".join(problems))
         try:
