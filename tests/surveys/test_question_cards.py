@@ -149,14 +149,11 @@ def _card(form: forms.Form, code: str, *, required: bool = False, **card: object
     return QuestionCard(group=group, **card)  # type: ignore[arg-type]
 
 
-def _cards(*cards: QuestionCard, numbered_in_section: int | None = None):
+def _cards(*cards: QuestionCard):
     return parse_html(
         "".join(
-            render_to_string(
-                "surveys/includes/question_card.html",
-                {"card": card, "number": number, "numbered_in_section": numbered_in_section},
-            )
-            for number, card in enumerate(cards, start=1)
+            render_to_string("surveys/includes/question_card.html", {"card": card})
+            for card in cards
         )
     )
 
@@ -164,7 +161,10 @@ def _cards(*cards: QuestionCard, numbered_in_section: int | None = None):
 def test_cards_are_numbered_and_say_whether_an_answer_is_required():
     form = _CardForm()
 
-    tree = _cards(_card(form, "a", required=True, visible=True), _card(form, "b", visible=True))
+    tree = _cards(
+        _card(form, "a", required=True, visible=True, number="1"),
+        _card(form, "b", visible=True, number="2"),
+    )
 
     assert text(by_id(tree, "q-a-label")) == "Question 1 · required"
     assert text(by_id(tree, "q-b-label")) == "Question 2 · optional"
@@ -175,23 +175,30 @@ def test_cards_are_numbered_and_say_whether_an_answer_is_required():
     assert [attr(card, "data-question") for card in find_all(tree, "section")] == ["a", "b"]
 
 
-def test_on_the_page_of_all_sections_a_card_is_numbered_within_its_section():
+def test_a_card_shows_the_number_it_is_given_follow_ups_and_sections_included():
     form = _CardForm()
 
     tree = _cards(
-        _card(form, "a", visible=True), _card(form, "b", visible=True), numbered_in_section=2
+        _card(form, "a", visible=True, number="2a"), _card(form, "b", visible=True, number="2.3b")
     )
 
-    assert text(by_id(tree, "q-a-label")) == "Question 2.1 · optional"
-    assert text(by_id(tree, "q-b-label")) == "Question 2.2 · optional"
+    assert text(by_id(tree, "q-a-label")) == "Question 2a · optional"
+    assert text(by_id(tree, "q-b-label")) == "Question 2.3b · optional"
 
 
 def test_a_conditional_card_is_hidden_and_names_the_choice_that_shows_it():
     form = _CardForm()
 
     tree = _cards(
-        _card(form, "a", visible=True),
-        _card(form, "b", visible=False, condition_field="a__answer", condition_option=1042),
+        _card(form, "a", visible=True, number="2"),
+        _card(
+            form,
+            "b",
+            visible=False,
+            number="2a",
+            condition_field="a__answer",
+            condition_option=1042,
+        ),
     )
 
     first, second = find_all(tree, "section")
@@ -201,7 +208,7 @@ def test_a_conditional_card_is_hidden_and_names_the_choice_that_shows_it():
     assert attr(second, "data-condition-field") == "a__answer"
     assert attr(second, "data-condition-option") == "1042"
     assert text(by_id(tree, "q-b-label")) == (
-        "Question 2 · optional · asked because of an earlier answer"
+        "Question 2a · optional · asked because of an earlier answer"
     )
 
 
