@@ -69,7 +69,10 @@ class PracticesField(forms.TypedMultipleChoiceField):
         alone = [pk for pk in chosen if pk in self.exclusive]
         if alone and len(chosen) > 1:
             raise ValidationError(
-                _("“%(option)s” cannot be ticked together with other answers: untick it, or untick the others."),
+                _(
+                    "“%(option)s” cannot be ticked together with other answers: untick it, or "
+                    "untick the others."
+                ),
                 code="exclusive",
                 params={"option": self.exclusive[alone[0]]},
             )
@@ -116,7 +119,7 @@ class AnswersForm(forms.Form):
                 if question.pk in initial_answers:
                     self.initial.update(_initial_for(question, initial_answers[question.pk]))
 
-    def add_error(self, field: str | None, error: ValidationError | str) -> None:
+    def add_error(self, field: str | None, error: Any) -> None:
         """Record an error, its message naming the question and part it concerns, so that it
         reads on its own in the error summary as beside the field."""
         place = self._places.get(field) if field is not None else None
@@ -310,7 +313,6 @@ def _answer_field(question: Question) -> forms.Field:
         error_messages=TEXT_MESSAGES,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-
 
 
 def _initial_for(question: Question, value: AnswerValue) -> dict[str, Any]:

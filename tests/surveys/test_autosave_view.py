@@ -204,9 +204,7 @@ def test_autosave_with_an_invalid_field_saves_the_valid_answers_and_reports_part
     assert result.status_code == 200
     body = result.json()
     assert (body["status"], body["version"]) == ("partial", 2)
-    assert body["errors"] == {
-        "skills-staff__answer": ["Question 8: enter a number of 500 or less"]
-    }
+    assert body["errors"] == {"skills-staff__answer": ["Question 8: enter a number of 500 or less"]}
     assert _stored(officer, bank, "skills-literacy").get().option_id == literacy.pk
     assert not _stored(officer, bank, "skills-staff").exists()
 

@@ -339,7 +339,9 @@ def test_none_of_these_ticked_with_practices_is_refused_with_a_message(
     assert not Answer.objects.filter(response__respondent=officer).exists()
 
 
-def test_the_options_that_stand_alone_are_marked_for_the_pages_script(officer_client, open_round, bank):
+def test_the_options_that_stand_alone_are_marked_for_the_pages_script(
+    officer_client, open_round, bank
+):
     page = officer_client.get(_url(open_round, "data-management"))
 
     marked = [
