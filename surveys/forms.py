@@ -38,6 +38,13 @@ class LocalNumberField(forms.DecimalField):
             value = _ungrouped(value.strip())
         return super().to_python(value)
 
+    def prepare_value(self, value: Any) -> Any:
+        # A stored number as the page's language writes it: "12,5" in Dutch and French. Posted
+        # text is shown back as typed.
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            return formats.localize_input(value)
+        return value
+
 
 class LongTextField(forms.CharField):
     """Free text with a length limit the server enforces and the page counts as one types.

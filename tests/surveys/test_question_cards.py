@@ -9,7 +9,7 @@ from django import forms
 from django.template.loader import render_to_string
 from django.test.html import parse_html
 
-from surveys.forms import QuestionGroup
+from surveys.forms import LongTextField, QuestionGroup
 from surveys.structure import SectionProgress
 from surveys.view_helpers import QuestionCard
 from tests.web import attr, by_id, find_all, has_attr, text
@@ -40,7 +40,7 @@ class _Form(forms.Form):
         max_value=10,
         widget=forms.NumberInput(attrs={"step": "any"}),
     )
-    note = forms.CharField(
+    note = LongTextField(
         label="Note", required=False, max_length=50, widget=forms.Textarea(attrs={"rows": 2})
     )
 
@@ -109,7 +109,7 @@ def test_a_rejected_value_stays_as_typed_and_is_described_by_its_message():
     note = _tree(form["note"])
     (area,) = find_all(note, "textarea", name="note")
     assert text(area) == "kept"
-    assert attr(area, "maxlength") == "50"
+    assert attr(area, "data-char-limit") == "50"
     assert "is-invalid" not in attr(area, "class").split()
     assert not has_attr(area, "aria-invalid")
 
@@ -270,3 +270,25 @@ def test_on_the_page_of_all_sections_the_section_list_jumps_within_the_page():
         "#section-b",
         "/rounds/7/review/",
     ]
+
+
+def test_a_hint_and_an_error_sit_between_the_question_and_its_options():
+    form = _Form(data={"pick": "9"})
+    assert not form.is_valid()
+
+    (fieldset,) = find_all(_tree(form["pick"]), "fieldset")
+
+    parts = [
+        "legend" if child.name == "legend" else attr(child, "id") or attr(child, "class")
+        for child in fieldset.children
+        if not isinstance(child, str)
+    ]
+    assert parts == ["legend", "id_pick_helptext", "id_pick_error", "form-check", "form-check"]
+
+
+def test_a_long_text_box_has_no_maxlength_and_is_described_by_its_limit():
+    (area,) = find_all(_tree(_Form()["note"]), "textarea")
+
+    assert not has_attr(area, "maxlength")
+    assert attr(area, "data-char-limit") == "50"
+    assert attr(area, "aria-describedby") == "id_note_count"

@@ -569,3 +569,79 @@ def test_saving_one_answer_or_a_whole_section_stays_within_the_page_ceiling(
     # the version, upsert the answers, untick and tick practices, record the history.
     assert whole <= 12
     assert one <= 12
+
+
+# --- What the officer reads: numbers, precision, language -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "stored", "shown"),
+    [
+        ("en", Decimal("12.50"), "12.5"),
+        ("nl", Decimal("12.50"), "12,5"),
+        ("fr", Decimal("0.10"), "0,1"),
+        ("en", Decimal("500.00"), "500"),
+    ],
+)
+def test_a_saved_number_is_shown_back_with_the_precision_typed(
+    officer_client, open_round, officer, city, bank, language, stored, shown
+):
+    city.language = language
+    city.save()
+    staff = question(bank, "skills-staff")
+    save_answers(open_round, officer, {staff.pk: AnswerValue(number=stored)})
+
+    page = officer_client.get(_url(open_round, "skills"))
+
+    (box,) = find_all(html(page), "input", name="skills-staff__answer")
+    assert attr(box, "value") == shown
+
+
+def test_a_decimal_comma_is_read_in_dutch(officer_client, open_round, officer, city, bank):
+    city.language = "nl"
+    city.save()
+    data, _literacy = _skills_post_with_staff(bank, "12,5")
+
+    officer_client.post(_url(open_round, "skills"), data)
+
+    saved = _answer(Response.objects.get(respondent=officer), bank, "skills-staff")
+    assert saved.number == Decimal("12.5")
+
+
+def test_in_dutch_the_message_and_page_title_name_the_question_in_dutch(
+    officer_client, open_round, city, bank
+):
+    city.language = "nl"
+    city.save()
+    data = section_data(bank.section("strategy"), {}, version=1)
+    data["strategy-vision__evidence"] = "geen adres"
+
+    page = officer_client.post(_url(open_round, "strategy"), data)
+
+    tree = html(page)
+    assert _errors_of(tree) == {
+        "#div_id_strategy-vision__evidence": (
+            "Vraag 2 — link naar onderbouwing: vul een volledig webadres in, zoals "
+            "https://www.example.org/plan.pdf"
+        )
+    }
+    assert text(find_all(tree, "title")[0]).startswith("Fout: ")
+
+
+def test_a_page_without_errors_has_no_error_in_its_title(officer_client, open_round):
+    page = officer_client.get(_url(open_round, "strategy"))
+
+    assert not text(find_all(html(page), "title")[0]).startswith("Error")
+
+
+def test_follow_ups_are_numbered_after_their_question_with_a_letter(officer_client, open_round):
+    page = officer_client.get(_url(open_round, "strategy"))
+
+    tree = html(page)
+    labels = [
+        text(label).split(" · ")[0]
+        for label in find_all(tree, "p")
+        if (attr(label, "id") or "").startswith("q-")
+    ]
+    assert labels[:4] == ["Question 1", "Question 1a", "Question 2", "Question 3"]
+    assert text(by_id(tree, "q-strategy-follow-through-label")).startswith("Question 1a · ")
