@@ -46,21 +46,29 @@ class LocalNumberField(forms.DecimalField):
         return value
 
 
-class LongTextField(forms.CharField):
-    """Free text with a length limit the server enforces and the page counts as one types.
+class UncutField(forms.CharField):
+    """Text whose length limit the server enforces, not the browser.
 
     The box carries no ``maxlength``: a browser would cut a longer paste without a word, while
     the server refuses it with a message and shows back all that was typed.
     """
 
-    def to_python(self, value: Any) -> str:
-        # A browser posts a line break as two characters and counts it as one, as people do.
-        return str(super().to_python(value)).replace("\r\n", "\n")
-
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         attrs = super().widget_attrs(widget)
         attrs.pop("maxlength", None)
         return attrs
+
+
+class LongTextField(UncutField):
+    """Free text with a length limit, which the page counts as one types."""
+
+    def to_python(self, value: Any) -> str:
+        # A browser posts a line break as two characters and counts it as one, as people do.
+        return str(super().to_python(value)).replace("\r\n", "\n")
+
+
+class LinkField(UncutField, forms.URLField):
+    """A web address, completed with https:// when typed without it ("www.example.org/x")."""
 
 
 class PracticesField(forms.TypedMultipleChoiceField):
@@ -239,11 +247,10 @@ def _question_fields(question: Question) -> dict[str, forms.Field]:
             error_messages=TEXT_MESSAGES,
             widget=forms.Textarea(attrs={"rows": 2}),
         ),
-        field_name(question, "evidence"): forms.URLField(
+        field_name(question, "evidence"): LinkField(
             label=_("Evidence link (optional)"),
             required=False,
             max_length=500,
-            # "www.example.org/plan" is completed to "https://www.example.org/plan".
             assume_scheme="https",
             error_messages={
                 "invalid": _("enter a full web address, like https://www.example.org/plan.pdf"),

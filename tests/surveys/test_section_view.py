@@ -387,6 +387,27 @@ def test_an_evidence_link_without_its_scheme_is_completed_with_https(
     assert saved.evidence_url == "https://www.example.org/x"
 
 
+def test_an_evidence_link_over_500_characters_is_refused_not_cut(
+    officer_client, open_round, officer, bank
+):
+    long_link = "https://www.example.org/" + "a" * 480
+    data = section_data(bank.section("strategy"), {}, version=1)
+    data["strategy-vision__evidence"] = long_link
+
+    page = officer_client.post(_url(open_round, "strategy"), data)
+
+    tree = html(page)
+    assert _errors_of(tree) == {
+        "#div_id_strategy-vision__evidence": (
+            "Question 2 — evidence link: use a web address of at most 500 characters: this one "
+            "has 504"
+        )
+    }
+    (box,) = find_all(tree, "input", name="strategy-vision__evidence")
+    assert (attr(box, "value"), has_attr(box, "maxlength")) == (long_link, False)
+    assert not Answer.objects.filter(response__respondent=officer).exists()
+
+
 @pytest.mark.parametrize(
     ("field", "posted"),
     [
