@@ -30,7 +30,7 @@ def review(request: HttpRequest, round_id: int) -> HttpResponse:
             "section": section_view,
             "progress": progress.section(section_view.dimension.code),
             "rows": [
-                (question, answers.get(question.pk))
+                (bank.number(question), question, answers.get(question.pk))
                 for question in section_view.questions
                 if question.pk in visible
             ],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 import threading
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ class Bank:
     sections: tuple[SectionView, ...]
     questions_by_id: dict[int, Question] = field(repr=False)
     options_by_id: dict[int, Option] = field(repr=False)
+    numbering: Numbering = field(repr=False)
 
     def section(self, code: str) -> SectionView | None:
         return next((s for s in self.sections if s.dimension.code == code), None)
@@ -45,6 +47,57 @@ class Bank:
     def questions(self) -> Iterable[Question]:
         for section in self.sections:
             yield from section.questions
+
+    def number(self, question: Question) -> str:
+        """The question's number within its section: "2", or "2a" for a follow-up of 2."""
+        return self.numbering.numbers[question.pk]
+
+    def section_number(self, code: str) -> int:
+        """A section's place in the questionnaire, from 1."""
+        return next(i for i, s in enumerate(self.sections, start=1) if s.dimension.code == code)
+
+
+@dataclass(frozen=True)
+class Numbering:
+    """How questions are numbered and counted, the one definition every page and export uses.
+
+    In a section, each question without a condition is the next main question, numbered 1, 2,
+    3…; a follow-up (a question with a condition) takes the number of the main question before
+    it and a letter: 2a, 2b. A main question and its follow-ups are one *item*, counted once as
+    a required answer (`progress_for`), so that the count does not grow when a follow-up appears.
+    A follow-up that opens a section (its condition lies in an earlier one) is a main question.
+    """
+
+    numbers: dict[int, str]  # by question id
+    item_of: dict[int, int]  # question id -> id of the main question of its item
+
+    @classmethod
+    def of(cls, sections: Iterable[SectionView]) -> Numbering:
+        numbers: dict[int, str] = {}
+        item_of: dict[int, int] = {}
+        for section in sections:
+            main: Question | None = None
+            place = 0
+            follow_ups = 0
+            for question in section.questions:
+                if main is None or question.condition_id is None:
+                    main, place, follow_ups = question, place + 1, 0
+                    numbers[question.pk] = str(place)
+                else:
+                    numbers[question.pk] = f"{place}{_letters(follow_ups)}"
+                    follow_ups += 1
+                item_of[question.pk] = main.pk
+        return cls(numbers=numbers, item_of=item_of)
+
+
+def _letters(index: int) -> str:
+    """a, b, … z, then aa, ab, …: the letter of the ``index``-th follow-up (from 0)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = string.ascii_lowercase[rest] + letters
+    return letters
 
 
 def bank_for(questionnaire: Questionnaire) -> Bank:
@@ -98,6 +151,7 @@ def _load(questionnaire: Questionnaire) -> Bank:
         sections=sections,
         questions_by_id=questions_by_id,
         options_by_id=options_by_id,
+        numbering=Numbering.of(sections),
     )
 
 
@@ -212,20 +266,32 @@ class Progress:
 def progress_for(
     bank: Bank, answers: Mapping[int, AnswerValue], visible: Collection[int] | None = None
 ) -> Progress:
-    """Answered / required per section, counting only required questions that are shown
-    (``visible``: the ids that `visible_question_ids` gives, when the caller has them)."""
+    """Answered / required per section, counted by item (`Numbering`): an item with a required
+    question shown is one required answer, answered once each required question of it that is
+    shown is answered (``visible``: the ids that `visible_question_ids` gives, when the caller
+    has them). ``missing`` lists the required questions shown and not answered."""
     if visible is None:
         visible = visible_question_ids(bank, answers)
+    item_of = bank.numbering.item_of
     sections = []
     for section in bank.sections:
-        required = [q for q in section.questions if q.required and q.pk in visible]
-        missing = tuple(q for q in required if not is_answered(q, answers.get(q.pk)))
+        items: dict[int, list[Question]] = {}
+        for question in section.questions:
+            if question.required and question.pk in visible:
+                items.setdefault(item_of[question.pk], []).append(question)
+        missing = tuple(
+            question
+            for questions in items.values()
+            for question in questions
+            if not is_answered(question, answers.get(question.pk))
+        )
+        unanswered_items = {item_of[question.pk] for question in missing}
         sections.append(
             SectionProgress(
                 code=section.dimension.code,
                 title=section.dimension.title,
-                answered=len(required) - len(missing),
-                required=len(required),
+                answered=len(items) - len(unanswered_items),
+                required=len(items),
                 missing=missing,
             )
         )

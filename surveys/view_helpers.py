@@ -33,7 +33,13 @@ from surveys.services import (
     response_get_or_create,
     response_submit,
 )
-from surveys.structure import Bank, bank_for, progress_for, visible_question_ids
+from surveys.structure import (
+    Bank,
+    SectionProgress,
+    bank_for,
+    progress_for,
+    visible_question_ids,
+)
 
 FormT = TypeVar("FormT", bound=AnswersForm)
 
@@ -159,6 +165,7 @@ class QuestionCard:
 
     group: QuestionGroup
     visible: bool
+    number: str = ""
     condition_field: str = ""
     condition_option: int | None = None
 
@@ -171,6 +178,7 @@ def question_cards(
         QuestionCard(
             group=group,
             visible=group.question.pk in visible,
+            number=form.numbers[group.question.pk],
             condition_field=_condition_field(bank, group.question.condition_id),
             condition_option=group.question.condition_id,
         )
@@ -234,15 +242,28 @@ def autosave_reply(
             % {"answered": progress.answered, "required": progress.required},
         },
     }
+    # Every section's, for the section list (templates/surveys/includes/section_nav.html) and
+    # the sections' own progress lines: an answer can show or hide questions in other sections.
+    reply["sections"] = [_section_reply(section_progress) for section_progress in progress.sections]
     if code is not None:
-        section_progress = progress.section(code)
-        reply["section"] = {
-            "answered": section_progress.answered,
-            "required": section_progress.required,
-            "percent": section_progress.percent,
-            "complete": section_progress.is_complete,
-        }
+        reply["section"] = _section_reply(progress.section(code))
     return JsonResponse(reply, status=200)
+
+
+def _section_reply(progress: SectionProgress) -> dict[str, Any]:
+    return {
+        "code": progress.code,
+        "answered": progress.answered,
+        "required": progress.required,
+        "percent": progress.percent,
+        "complete": progress.is_complete,
+        "text": ngettext(
+            "%(answered)s of %(required)s required question in this section answered.",
+            "%(answered)s of %(required)s required questions in this section answered.",
+            progress.required,
+        )
+        % {"answered": progress.answered, "required": progress.required},
+    }
 
 
 def submitted(

@@ -1,4 +1,6 @@
-// Section page enhancements: autosave in the background, instant conditional questions, and a
+// Section page enhancements: autosave in the background (the section list and progress lines
+// follow each save), instant conditional questions, a live character count on long text boxes,
+// options that stand alone ("None of these yet" unticks the other practices), and a
 // copy of unsaved answers kept in this browser (offered back if a save never reached the server,
 // e.g. because the session ended or the page's CSRF token went stale after a new log-in).
 // Everything works without this script: the buttons post the form and the server re-renders.
@@ -51,6 +53,24 @@
       if (!form.querySelector("[name='" + field + "']")) { continue; }
       el.hidden = !chosen(field, el.dataset.conditionOption);
     }
+  }
+
+  // The section list's badges and the sections' own progress lines, as the server counted them.
+  function updateSections(data) {
+    var nav = document.getElementById("section-nav");
+    (data.sections || []).forEach(function (section) {
+      var item = nav && nav.querySelector("[data-section='" + section.code + "']");
+      var badge = item && item.querySelector(".section-status");
+      if (badge) {
+        badge.textContent = section.complete
+          ? nav.dataset.textComplete : section.answered + "/" + section.required;
+        badge.classList.toggle("text-bg-success", section.complete);
+        badge.classList.toggle("text-bg-light", !section.complete);
+        badge.classList.toggle("border", !section.complete);
+      }
+      var line = document.querySelector("[data-section-progress='" + section.code + "']");
+      if (line) { line.textContent = section.text; }
+    });
   }
 
   function updateProgress(data) {
@@ -202,6 +222,7 @@
         if (data.status === "partial") { note += " " + text("partial", ""); }
         setStatus(note, data.status === "partial");
         updateProgress(data);
+        updateSections(data);
       } else if (data && (data.status === "conflict" || data.status === "locked")) {
         // The server's own message, in the page's language.
         blocked = true;
@@ -227,6 +248,19 @@
     timer = setTimeout(save, DELAY_MS);
   }
 
+  // An option that stands alone unticks the others of its question, and any other unticks it;
+  // the server refuses both together. Runs before the change is saved.
+  form.addEventListener("change", function (event) {
+    var box = event.target;
+    if (box.type !== "checkbox" || !box.checked) { return; }
+    var alone = box.hasAttribute("data-exclusive");
+    var group = form.querySelectorAll("input[type=checkbox][name='" + box.name + "']");
+    for (var i = 0; i < group.length; i++) {
+      if (group[i] !== box && (alone || group[i].hasAttribute("data-exclusive"))) {
+        group[i].checked = false;
+      }
+    }
+  });
   form.addEventListener("change", schedule);
   form.addEventListener("input", function (event) {
     if (event.target.tagName === "TEXTAREA" || event.target.type === "text" || event.target.type === "url" || event.target.type === "number") {
@@ -311,6 +345,49 @@
     }
   }
 
+  // The GOV.UK character count: the hint of the limit stays for screen readers (it describes
+  // the box); a visible count follows each key, and a polite live region repeats it once typing
+  // pauses, so that a screen reader is not interrupted on every key.
+  var COUNT_PAUSE_MS = 1000;
+  var plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang || undefined) : null;
+
+  function countMessage(limit, length) {
+    var over = length > limit;
+    var count = over ? length - limit : limit - length;
+    var category = plurals && plurals.select(count) === "one" ? "one" : "other";
+    var key = (over ? "count-over-" : "count-left-") + category;
+    return text(key, over ? "You have %(count)s characters too many" : "You have %(count)s characters remaining")
+      .replace("%(count)s", count.toLocaleString(document.documentElement.lang || undefined));
+  }
+
+  function characterCount(area) {
+    var limit = parseInt(area.dataset.charLimit, 10);
+    var hint = document.getElementById(area.id + "_count");
+    if (!limit || !hint) { return; }
+    var shown = element("div", "form-text char-count-status");
+    shown.setAttribute("aria-hidden", "true");
+    var live = element("div", "visually-hidden");
+    live.setAttribute("aria-live", "polite");
+    hint.classList.add("visually-hidden");
+    hint.parentNode.insertBefore(live, hint.nextSibling);
+    hint.parentNode.insertBefore(shown, live);
+    var pause = null;
+    function update(announce) {
+      // Characters as the server counts them: a line break is one, an emoji is one.
+      var length = Array.from(area.value).length;
+      var message = countMessage(limit, length);
+      shown.textContent = message;
+      shown.classList.toggle("text-danger", length > limit);
+      shown.classList.toggle("fw-bold", length > limit);
+      if (!announce) { return; }
+      if (pause) { clearTimeout(pause); }
+      pause = setTimeout(function () { live.textContent = message; }, COUNT_PAUSE_MS);
+    }
+    area.addEventListener("input", function () { update(true); });
+    update(false);
+  }
+
+  Array.prototype.forEach.call(form.querySelectorAll("textarea[data-char-limit]"), characterCount);
   applyConditions();
   sweep();
   settlePost();

@@ -150,7 +150,8 @@ def _section_empty(page: Page) -> None:
 
 
 def _section_errors(page: Page) -> None:
-    # A number out of range and an evidence link that is no address: neither is saved.
+    # A number out of range, an evidence link that is no address and a comment over its limit
+    # (its live count says by how much): none is saved.
     round_ = demo_round(ROUND_2)
     section = section_with(round_, Question.Kind.NUMBER)
     page.goto(_section_url(round_, section))
@@ -162,8 +163,10 @@ def _section_errors(page: Page) -> None:
     card = page.locator(f"#q-{other.code}")
     card.get_by_text(_(page, "Comment or evidence link")).click()
     card.get_by_label(_(page, "Evidence link (optional)")).fill("see the annual report")
+    card.get_by_label(_(page, "Comment (optional)")).fill("x" * 5100)
     page.get_by_role("button", name=_(page, "Save"), exact=True).click()
     expect(page.locator("#error-summary")).to_be_focused()
+    expect(page.locator(f"#div_id_{other.code}__comment .char-count-status")).to_contain_text("100")
 
 
 def _section_conflict(page: Page) -> None:

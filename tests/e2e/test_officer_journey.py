@@ -101,8 +101,9 @@ def test_invalid_number_keeps_everything_typed_and_points_to_the_field(page, ope
     summary = page.locator("#error-summary")
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()
-    error = "Ensure this value is less than or equal to 500."
-    link = summary.get_by_role("link", name=f"{number.text} (FTE): {error}")
+    # The message names the question, in the summary as beside the field.
+    error = f"Question {bank.number(number)}: enter a number of 500 or less"
+    link = summary.get_by_role("link", name=error, exact=True)
     expect(link).to_have_attribute("href", f"#div_id_{number.code}__answer")
     expect(page.locator(f"#div_id_{number.code}__answer")).to_be_visible()
     expect(number_card.get_by_text(error, exact=True)).to_be_visible()

@@ -51,8 +51,9 @@ def _follow_up_answered_but_hidden(bank: Bank) -> dict[int, AnswerValue]:
         (_comments_only, 0),
         (lambda bank: _special(bank, Option.Special.DONT_KNOW), None),
         (lambda bank: _special(bank, Option.Special.NOT_APPLICABLE), None),
-        # The follow-up is now required too: 1 of 50.
-        (_follow_up_shown_and_unanswered, round(100 / (REQUIRED_SHOWN + 1))),
+        # Question 1 and its follow-up 1a are one required answer, open until 1a is answered:
+        # 0 of 49, not 1 of 50 (the count does not grow when a follow-up appears).
+        (_follow_up_shown_and_unanswered, 0),
         # A hidden follow-up's answer counts for nothing: 1 of 49.
         (_follow_up_answered_but_hidden, round(100 / REQUIRED_SHOWN)),
     ],

@@ -84,29 +84,62 @@ def test_autosave_stores_the_answer_and_reports_the_new_version(
             "text": f"1 of {required} required answers",
         },
         "section": {
+            "code": "strategy",
             "answered": 1,
             "required": in_section,
             "percent": round(100 / in_section),
             "complete": False,
+            "text": f"1 of {in_section} required questions in this section answered.",
         },
+        "sections": [
+            {
+                "code": s.dimension.code,
+                "answered": 1 if s is section else 0,
+                "required": _shown_required(bank, s),
+                "percent": round(100 * (1 if s is section else 0) / _shown_required(bank, s)),
+                "complete": False,
+                "text": (
+                    f"{1 if s is section else 0} of {_shown_required(bank, s)} required "
+                    "questions in this section answered."
+                ),
+            }
+            for s in bank.sections
+        ],
     }
     saved = _stored(officer, bank, "strategy-vision").get()
     assert (saved.option_id, saved.comment) == (vision.pk, "Agreed in 2020.")
 
 
-def test_autosave_of_a_gate_answered_yes_reveals_its_follow_up(officer_client, open_round, bank):
+def test_autosave_of_a_gate_answered_yes_reveals_its_follow_up_without_moving_the_count(
+    officer_client, open_round, bank
+):
+    # Question 1 and its follow-up 1a are one required answer: the count stays, and question 1
+    # counts as answered once 1a is answered too.
     yes = option(bank, "strategy-written", "yes")
+    follow_up = option(bank, "strategy-follow-through", "l2")
+    section = bank.section("strategy")
+    in_section = _shown_required(bank, section)
 
-    result = officer_client.post(
+    gate_only = officer_client.post(
+        _url(open_round, "strategy"),
+        section_data(section, {yes.question_id: AnswerValue(option_id=yes.pk)}, version=1),
+    ).json()
+    both = officer_client.post(
         _url(open_round, "strategy"),
         section_data(
-            bank.section("strategy"), {yes.question_id: AnswerValue(option_id=yes.pk)}, version=1
+            section,
+            {
+                yes.question_id: AnswerValue(option_id=yes.pk),
+                follow_up.question_id: AnswerValue(option_id=follow_up.pk),
+            },
+            version=2,
         ),
-    )
+    ).json()
 
-    body = result.json()
-    assert "strategy-follow-through" in body["visible"]
-    assert body["section"]["required"] == _shown_required(bank, bank.section("strategy")) + 1
+    assert "strategy-follow-through" in gate_only["visible"]
+    assert (gate_only["section"]["answered"], gate_only["section"]["required"]) == (0, in_section)
+    assert (both["section"]["answered"], both["section"]["required"]) == (1, in_section)
+    assert both["progress"]["required"] == _shown_required(bank)
 
 
 def test_autosave_from_an_older_version_is_refused_and_changes_nothing(
@@ -171,9 +204,7 @@ def test_autosave_with_an_invalid_field_saves_the_valid_answers_and_reports_part
     assert result.status_code == 200
     body = result.json()
     assert (body["status"], body["version"]) == ("partial", 2)
-    assert body["errors"] == {
-        "skills-staff__answer": ["Ensure this value is less than or equal to 500."]
-    }
+    assert body["errors"] == {"skills-staff__answer": ["Question 8: enter a number of 500 or less"]}
     assert _stored(officer, bank, "skills-literacy").get().option_id == literacy.pk
     assert not _stored(officer, bank, "skills-staff").exists()
 

@@ -9,7 +9,7 @@ from django import forms
 from django.template.loader import render_to_string
 from django.test.html import parse_html
 
-from surveys.forms import QuestionGroup
+from surveys.forms import LongTextField, QuestionGroup
 from surveys.structure import SectionProgress
 from surveys.view_helpers import QuestionCard
 from tests.web import attr, by_id, find_all, has_attr, text
@@ -40,7 +40,7 @@ class _Form(forms.Form):
         max_value=10,
         widget=forms.NumberInput(attrs={"step": "any"}),
     )
-    note = forms.CharField(
+    note = LongTextField(
         label="Note", required=False, max_length=50, widget=forms.Textarea(attrs={"rows": 2})
     )
 
@@ -109,7 +109,7 @@ def test_a_rejected_value_stays_as_typed_and_is_described_by_its_message():
     note = _tree(form["note"])
     (area,) = find_all(note, "textarea", name="note")
     assert text(area) == "kept"
-    assert attr(area, "maxlength") == "50"
+    assert attr(area, "data-char-limit") == "50"
     assert "is-invalid" not in attr(area, "class").split()
     assert not has_attr(area, "aria-invalid")
 
@@ -149,14 +149,11 @@ def _card(form: forms.Form, code: str, *, required: bool = False, **card: object
     return QuestionCard(group=group, **card)  # type: ignore[arg-type]
 
 
-def _cards(*cards: QuestionCard, numbered_in_section: int | None = None):
+def _cards(*cards: QuestionCard):
     return parse_html(
         "".join(
-            render_to_string(
-                "surveys/includes/question_card.html",
-                {"card": card, "number": number, "numbered_in_section": numbered_in_section},
-            )
-            for number, card in enumerate(cards, start=1)
+            render_to_string("surveys/includes/question_card.html", {"card": card})
+            for card in cards
         )
     )
 
@@ -164,7 +161,10 @@ def _cards(*cards: QuestionCard, numbered_in_section: int | None = None):
 def test_cards_are_numbered_and_say_whether_an_answer_is_required():
     form = _CardForm()
 
-    tree = _cards(_card(form, "a", required=True, visible=True), _card(form, "b", visible=True))
+    tree = _cards(
+        _card(form, "a", required=True, visible=True, number="1"),
+        _card(form, "b", visible=True, number="2"),
+    )
 
     assert text(by_id(tree, "q-a-label")) == "Question 1 · required"
     assert text(by_id(tree, "q-b-label")) == "Question 2 · optional"
@@ -175,23 +175,30 @@ def test_cards_are_numbered_and_say_whether_an_answer_is_required():
     assert [attr(card, "data-question") for card in find_all(tree, "section")] == ["a", "b"]
 
 
-def test_on_the_page_of_all_sections_a_card_is_numbered_within_its_section():
+def test_a_card_shows_the_number_it_is_given_follow_ups_and_sections_included():
     form = _CardForm()
 
     tree = _cards(
-        _card(form, "a", visible=True), _card(form, "b", visible=True), numbered_in_section=2
+        _card(form, "a", visible=True, number="2a"), _card(form, "b", visible=True, number="2.3b")
     )
 
-    assert text(by_id(tree, "q-a-label")) == "Question 2.1 · optional"
-    assert text(by_id(tree, "q-b-label")) == "Question 2.2 · optional"
+    assert text(by_id(tree, "q-a-label")) == "Question 2a · optional"
+    assert text(by_id(tree, "q-b-label")) == "Question 2.3b · optional"
 
 
 def test_a_conditional_card_is_hidden_and_names_the_choice_that_shows_it():
     form = _CardForm()
 
     tree = _cards(
-        _card(form, "a", visible=True),
-        _card(form, "b", visible=False, condition_field="a__answer", condition_option=1042),
+        _card(form, "a", visible=True, number="2"),
+        _card(
+            form,
+            "b",
+            visible=False,
+            number="2a",
+            condition_field="a__answer",
+            condition_option=1042,
+        ),
     )
 
     first, second = find_all(tree, "section")
@@ -201,7 +208,7 @@ def test_a_conditional_card_is_hidden_and_names_the_choice_that_shows_it():
     assert attr(second, "data-condition-field") == "a__answer"
     assert attr(second, "data-condition-option") == "1042"
     assert text(by_id(tree, "q-b-label")) == (
-        "Question 2 · optional · asked because of an earlier answer"
+        "Question 2a · optional · asked because of an earlier answer"
     )
 
 
@@ -263,3 +270,25 @@ def test_on_the_page_of_all_sections_the_section_list_jumps_within_the_page():
         "#section-b",
         "/rounds/7/review/",
     ]
+
+
+def test_a_hint_and_an_error_sit_between_the_question_and_its_options():
+    form = _Form(data={"pick": "9"})
+    assert not form.is_valid()
+
+    (fieldset,) = find_all(_tree(form["pick"]), "fieldset")
+
+    parts = [
+        "legend" if child.name == "legend" else attr(child, "id") or attr(child, "class")
+        for child in fieldset.children
+        if not isinstance(child, str)
+    ]
+    assert parts == ["legend", "id_pick_helptext", "id_pick_error", "form-check", "form-check"]
+
+
+def test_a_long_text_box_has_no_maxlength_and_is_described_by_its_limit():
+    (area,) = find_all(_tree(_Form()["note"]), "textarea")
+
+    assert not has_attr(area, "maxlength")
+    assert attr(area, "data-char-limit") == "50"
+    assert attr(area, "aria-describedby") == "id_note_count"

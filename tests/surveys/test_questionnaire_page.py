@@ -275,3 +275,21 @@ def test_autosave_of_the_page_saves_answers_of_several_sections(
     assert "section" not in body  # a section page's reply only
     assert body["progress"]["answered"] == 2
     assert set(_stored(_response(open_round, officer))) == {"strategy-vision", "skills-literacy"}
+
+
+def test_on_the_page_of_all_questions_numbers_carry_the_section_and_errors_name_them(
+    officer_client, open_round, bank
+):
+    data = section_data(bank.section("governance"), {}, version=1)
+    data["governance-policy__evidence"] = "not a link"
+
+    page = officer_client.post(_url(open_round), data)
+
+    tree = html(page)
+    assert text(by_id(tree, "q-strategy-follow-through-label")).startswith("Question 1.1a · ")
+    assert text(by_id(tree, "q-governance-policy-label")).startswith("Question 2.1 · ")
+    assert text(by_id(tree, "id_governance-policy__evidence_error")) == (
+        "Question 2.1 — evidence link: enter a full web address, like "
+        "https://www.example.org/plan.pdf"
+    )
+    assert text(find_all(tree, "title")[0]).startswith("Error: ")

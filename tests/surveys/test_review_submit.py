@@ -310,3 +310,21 @@ def test_follow_up_of_a_gate_answered_yes_is_scored(
     assert score.score == pytest.approx(
         100 * (2 * len(unconditional) + 4) / (4 * (len(unconditional) + 1))
     )
+
+
+def test_the_review_numbers_questions_as_the_section_pages_do(
+    officer_client, open_round, officer, bank
+):
+    yes = option(bank, "strategy-written", "yes")
+    save_answers(open_round, officer, {yes.question_id: AnswerValue(option_id=yes.pk)})
+
+    tree = html(_review(officer_client, open_round))
+
+    (strategy,) = [
+        s for s in find_all(tree, "section") if attr(s, "aria-labelledby") == "review-strategy"
+    ]
+    numbers = [text(term).split(" · ")[0] for term in find_all(strategy, "dt")]
+    assert numbers[:4] == ["Question 1", "Question 1a", "Question 2", "Question 3"]
+    assert text(find_all(strategy, "dt")[1]) == (
+        f"Question 1a · {question(bank, 'strategy-follow-through').text}"
+    )

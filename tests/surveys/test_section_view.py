@@ -209,10 +209,10 @@ def test_number_above_its_maximum_is_refused_with_an_error_summary(
 
     assert page.status_code == 400
     tree = html(page)
-    message = "Ensure this value is less than or equal to 500."
-    label = f"{staff.text} ({staff.unit})" if staff.unit else staff.text
-    assert _errors_of(tree) == {"#div_id_skills-staff__answer": f"{label}: {message}"}
-    assert message in text(by_id(tree, "div_id_skills-staff__answer"))
+    message = "Question 8: enter a number of 500 or less"
+    assert _errors_of(tree) == {"#div_id_skills-staff__answer": message}
+    assert text(by_id(tree, "id_skills-staff__answer_error")) == message
+    assert text(find_all(tree, "title")[0]).startswith("Error: ")
 
 
 def test_refused_number_keeps_the_other_typed_answers_on_the_page_and_saves_them(
@@ -242,19 +242,19 @@ def test_number_below_its_minimum_is_refused(officer_client, open_round, bank):
     page = officer_client.post(_url(open_round, "skills"), data)
 
     assert page.status_code == 400
-    assert "Ensure this value is greater than or equal to 0." in text(
-        by_id(html(page), "div_id_skills-staff__answer")
+    assert text(by_id(html(page), "id_skills-staff__answer_error")) == (
+        "Question 8: enter a number of 0 or more"
     )
 
 
 @pytest.mark.parametrize(
     ("posted", "message"),
     [
-        ("NaN", "Enter a number."),
-        ("Infinity", "Enter a number."),
-        ("12abc", "Enter a number."),
-        ("1e400", "Ensure this value is less than or equal to 500."),
-        ("1.234", "Ensure that there are no more than 2 decimal places."),
+        ("NaN", "Question 8: enter a number, like 12 or 12.5"),
+        ("Infinity", "Question 8: enter a number, like 12 or 12.5"),
+        ("12abc", "Question 8: enter a number, like 12 or 12.5"),
+        ("1e400", "Question 8: enter a number of 500 or less"),
+        ("1.234", "Question 8: use at most 2 decimals"),
     ],
 )
 def test_number_that_is_not_a_plain_amount_is_a_field_error(
@@ -270,19 +270,52 @@ def test_number_that_is_not_a_plain_amount_is_a_field_error(
     assert message in text(by_id(tree, "div_id_skills-staff__answer"))
 
 
-def test_comment_longer_than_5000_characters_is_a_field_error(officer_client, open_round, bank):
+def test_comment_longer_than_5000_characters_is_refused_whole_and_shown_back_uncut(
+    officer_client, open_round, officer, bank
+):
     data = section_data(bank.section("strategy"), {}, version=1)
-    data["strategy-vision__comment"] = "x" * 5001
+    data["strategy-vision__comment"] = "x" * 5100
 
     page = officer_client.post(_url(open_round, "strategy"), data)
 
     assert page.status_code == 400
-    assert "Ensure this value has at most 5000 characters (it has 5001)." in text(
-        by_id(html(page), "div_id_strategy-vision__comment")
+    tree = html(page)
+    message = (
+        "Question 2 — comment: use at most 5000 characters: this has 5100. Nothing was cut; "
+        "shorten it and save again."
     )
+    assert _errors_of(tree) == {"#div_id_strategy-vision__comment": message}
+    assert _textarea(tree, "strategy-vision__comment") == "x" * 5100
+    # No maxlength: a browser would cut a longer paste without a word.
+    (area,) = find_all(tree, "textarea", name="strategy-vision__comment")
+    assert not has_attr(area, "maxlength")
+    assert attr(area, "data-char-limit") == "5000"
+    assert attr(area, "aria-describedby") == (
+        "id_strategy-vision__comment_error id_strategy-vision__comment_count"
+    )
+    assert text(by_id(tree, "id_strategy-vision__comment_count")) == (
+        "You can enter up to 5000 characters."
+    )
+    assert not Answer.objects.filter(response__respondent=officer).exists()
 
 
-def test_none_of_these_ticked_with_practices_keeps_only_the_practices(
+def test_a_text_of_5000_characters_with_line_breaks_is_kept_whole(
+    officer_client, open_round, officer, bank
+):
+    # A browser posts a line break as two characters; it counts as one, as on the page.
+    typed = ("y" * 99 + "\r\n") * 50
+    data = section_data(bank.section("strategy"), {}, version=1)
+    data["strategy-vision__comment"] = typed
+
+    page = officer_client.post(_url(open_round, "strategy"), data)
+
+    assert page.status_code == 302
+    saved = _answer(Response.objects.get(respondent=officer), bank, "strategy-vision")
+    assert saved.comment == typed.replace("\r\n", "\n").strip()
+    assert len(saved.comment) == 4999
+
+
+def test_none_of_these_ticked_with_practices_is_refused_with_a_message(
     officer_client, open_round, officer, bank
 ):
     lineage = option(bank, "data-practices", "lineage")
@@ -290,10 +323,35 @@ def test_none_of_these_ticked_with_practices_keeps_only_the_practices(
     data = section_data(bank.section("data-management"), {}, version=1)
     data["data-practices__answer"] = [str(none.pk), str(lineage.pk)]
 
-    officer_client.post(_url(open_round, "data-management"), data)
+    page = officer_client.post(_url(open_round, "data-management"), data)
 
-    saved = _answer(Response.objects.get(respondent=officer), bank, "data-practices")
-    assert list(saved.choices.values_list("pk", flat=True)) == [lineage.pk]
+    assert page.status_code == 400
+    tree = html(page)
+    assert _errors_of(tree) == {
+        "#div_id_data-practices__answer": (
+            "Question 7: “None of these yet” cannot be ticked together with other answers: "
+            "untick it, or untick the others."
+        )
+    }
+    assert sorted(_checked(tree, "data-practices__answer")) == sorted(
+        [str(none.pk), str(lineage.pk)]
+    )
+    assert not Answer.objects.filter(response__respondent=officer).exists()
+
+
+def test_the_options_that_stand_alone_are_marked_for_the_pages_script(
+    officer_client, open_round, bank
+):
+    page = officer_client.get(_url(open_round, "data-management"))
+
+    marked = [
+        attr(box, "value")
+        for box in find_all(html(page), "input", name="data-practices__answer")
+        if has_attr(box, "data-exclusive")
+    ]
+    specials = [o for o in question(bank, "data-practices").options.all() if o.special]
+    assert marked == [str(o.pk) for o in specials]
+    assert {o.code for o in specials} == {"none", "dont-know"}
 
 
 def test_malformed_evidence_link_is_a_field_error(officer_client, open_round, officer, bank):
@@ -306,10 +364,48 @@ def test_malformed_evidence_link_is_a_field_error(officer_client, open_round, of
 
     assert page.status_code == 400
     tree = html(page)
-    assert list(_errors_of(tree)) == ["#div_id_strategy-vision__evidence"]
-    assert "Enter a valid URL." in text(by_id(tree, "div_id_strategy-vision__evidence"))
+    assert _errors_of(tree) == {
+        "#div_id_strategy-vision__evidence": (
+            "Question 2 — evidence link: enter a full web address, like "
+            "https://www.example.org/plan.pdf"
+        )
+    }
     response = Response.objects.get(round=open_round, respondent=officer)
     assert not Answer.objects.filter(response=response).exists()
+
+
+def test_an_evidence_link_without_its_scheme_is_completed_with_https(
+    officer_client, open_round, officer, bank
+):
+    data = section_data(bank.section("strategy"), {}, version=1)
+    data["strategy-vision__evidence"] = "www.example.org/x"
+
+    page = officer_client.post(_url(open_round, "strategy"), data)
+
+    assert page.status_code == 302
+    saved = _answer(Response.objects.get(respondent=officer), bank, "strategy-vision")
+    assert saved.evidence_url == "https://www.example.org/x"
+
+
+def test_an_evidence_link_over_500_characters_is_refused_not_cut(
+    officer_client, open_round, officer, bank
+):
+    long_link = "https://www.example.org/" + "a" * 480
+    data = section_data(bank.section("strategy"), {}, version=1)
+    data["strategy-vision__evidence"] = long_link
+
+    page = officer_client.post(_url(open_round, "strategy"), data)
+
+    tree = html(page)
+    assert _errors_of(tree) == {
+        "#div_id_strategy-vision__evidence": (
+            "Question 2 — evidence link: use a web address of at most 500 characters: this one "
+            "has 504"
+        )
+    }
+    (box,) = find_all(tree, "input", name="strategy-vision__evidence")
+    assert (attr(box, "value"), has_attr(box, "maxlength")) == (long_link, False)
+    assert not Answer.objects.filter(response__respondent=officer).exists()
 
 
 @pytest.mark.parametrize(
@@ -333,10 +429,10 @@ def test_option_that_is_not_one_of_the_questions_is_a_field_error(
 
     assert page.status_code == 400
     tree = html(page)
-    assert list(_errors_of(tree)) == [f"#div_id_{field}"]
-    assert f"Select a valid choice. {posted} is not one of the available choices." in text(
-        by_id(tree, f"div_id_{field}")
-    )
+    number = "2" if field.startswith("strategy-vision") else "1"
+    assert _errors_of(tree) == {
+        f"#div_id_{field}": f"Question {number}: choose one of the options shown"
+    }
     assert not Answer.objects.filter(response__respondent=officer).exists()
 
 
@@ -349,8 +445,8 @@ def test_unknown_practice_in_a_multiple_choice_is_a_field_error(
     page = officer_client.post(_url(open_round, "data-management"), data)
 
     assert page.status_code == 400
-    assert "Select a valid choice. 999999 is not one of the available choices." in text(
-        by_id(html(page), "div_id_data-practices__answer")
+    assert text(by_id(html(page), "id_data-practices__answer_error")) == (
+        "Question 7: choose one of the options shown"
     )
     assert not Answer.objects.filter(response__respondent=officer).exists()
 
@@ -363,10 +459,12 @@ def test_nul_character_in_a_comment_is_a_field_error(officer_client, open_round,
 
     assert page.status_code == 400
     tree = html(page)
-    assert list(_errors_of(tree)) == ["#div_id_strategy-vision__comment"]
-    assert "Null characters are not allowed." in text(
-        by_id(tree, "div_id_strategy-vision__comment")
-    )
+    assert _errors_of(tree) == {
+        "#div_id_strategy-vision__comment": (
+            "Question 2 — comment: remove the invisible control character (NUL) that came in "
+            "with pasted text"
+        )
+    }
     assert not Answer.objects.filter(response__respondent=officer).exists()
 
 
@@ -492,3 +590,79 @@ def test_saving_one_answer_or_a_whole_section_stays_within_the_page_ceiling(
     # the version, upsert the answers, untick and tick practices, record the history.
     assert whole <= 12
     assert one <= 12
+
+
+# --- What the officer reads: numbers, precision, language -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "stored", "shown"),
+    [
+        ("en", Decimal("12.50"), "12.5"),
+        ("nl", Decimal("12.50"), "12,5"),
+        ("fr", Decimal("0.10"), "0,1"),
+        ("en", Decimal("500.00"), "500"),
+    ],
+)
+def test_a_saved_number_is_shown_back_with_the_precision_typed(
+    officer_client, open_round, officer, city, bank, language, stored, shown
+):
+    city.language = language
+    city.save()
+    staff = question(bank, "skills-staff")
+    save_answers(open_round, officer, {staff.pk: AnswerValue(number=stored)})
+
+    page = officer_client.get(_url(open_round, "skills"))
+
+    (box,) = find_all(html(page), "input", name="skills-staff__answer")
+    assert attr(box, "value") == shown
+
+
+def test_a_decimal_comma_is_read_in_dutch(officer_client, open_round, officer, city, bank):
+    city.language = "nl"
+    city.save()
+    data, _literacy = _skills_post_with_staff(bank, "12,5")
+
+    officer_client.post(_url(open_round, "skills"), data)
+
+    saved = _answer(Response.objects.get(respondent=officer), bank, "skills-staff")
+    assert saved.number == Decimal("12.5")
+
+
+def test_in_dutch_the_message_and_page_title_name_the_question_in_dutch(
+    officer_client, open_round, city, bank
+):
+    city.language = "nl"
+    city.save()
+    data = section_data(bank.section("strategy"), {}, version=1)
+    data["strategy-vision__evidence"] = "geen adres"
+
+    page = officer_client.post(_url(open_round, "strategy"), data)
+
+    tree = html(page)
+    assert _errors_of(tree) == {
+        "#div_id_strategy-vision__evidence": (
+            "Vraag 2 — link naar onderbouwing: vul een volledig webadres in, zoals "
+            "https://www.example.org/plan.pdf"
+        )
+    }
+    assert text(find_all(tree, "title")[0]).startswith("Fout: ")
+
+
+def test_a_page_without_errors_has_no_error_in_its_title(officer_client, open_round):
+    page = officer_client.get(_url(open_round, "strategy"))
+
+    assert not text(find_all(html(page), "title")[0]).startswith("Error")
+
+
+def test_follow_ups_are_numbered_after_their_question_with_a_letter(officer_client, open_round):
+    page = officer_client.get(_url(open_round, "strategy"))
+
+    tree = html(page)
+    labels = [
+        text(label).split(" · ")[0]
+        for label in find_all(tree, "p")
+        if (attr(label, "id") or "").startswith("q-")
+    ]
+    assert labels[:4] == ["Question 1", "Question 1a", "Question 2", "Question 3"]
+    assert text(by_id(tree, "q-strategy-follow-through-label")).startswith("Question 1a · ")
