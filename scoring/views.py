@@ -5,13 +5,15 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from scoring import charts
-from scoring.change import city_change, round_change
+from scoring.change import OwnChange, city_change, round_change
 from scoring.consensus import agreed_context, agreed_json, published_cities
 from scoring.dashboard import RADAR_CITIES, dashboard_for
 from scoring.divergence import divergence_for
+from scoring.plan_progress import plan_context, plans_json, plans_overview
 from scoring.results import city_report, peer_figures
 from scoring.selectors import peer_minimum_for, round_and_city_for, round_for_results
 from surveys.models import Questionnaire
@@ -41,6 +43,9 @@ def city_results(request: HttpRequest, round_id: int, city_slug: str) -> HttpRes
         context["departments_figure"] = charts.department_dots(
             report.dimensions, report.departments
         )
+    shown = context.get("own_change")
+    own = shown if isinstance(shown, OwnChange) else None
+    context.update(plan_context(round_, report, own, peer_minimum_for(request.user)))
     return render(request, "scoring/city_results.html", context)
 
 
@@ -48,8 +53,13 @@ def city_results(request: HttpRequest, round_id: int, city_slug: str) -> HttpRes
 def city_results_json(request: HttpRequest, round_id: int, city_slug: str) -> JsonResponse:
     round_, city = round_and_city_for(request.user, round_id, city_slug)
     peers = peer_figures(round_, city, peer_minimum_for(request.user))
+    plan = plans_json(round_.questionnaire.key, [city])[city.pk]
     return JsonResponse(
-        {**city_report(round_, city, peers).as_json(), "agreed": agreed_json(round_, city)}
+        {
+            **city_report(round_, city, peers).as_json(),
+            "agreed": agreed_json(round_, city),
+            "plan": plan,
+        }
     )
 
 
@@ -60,6 +70,7 @@ def round_results_json(request: HttpRequest, round_id: int) -> JsonResponse:
     # Facilitators' medians are the same for every city; an officer's depend on their city.
     shared = peer_figures(round_, cities[0], None) if minimum is None and cities else None
     agreed = published_cities(round_)  # one query: most cities have no agreed result
+    plans = plans_json(round_.questionnaire.key, cities)  # one query for every city
     return JsonResponse(
         {
             "round": {"id": round_.pk, "title": round_.title, "demo_data": round_.is_demo},
@@ -69,6 +80,7 @@ def round_results_json(request: HttpRequest, round_id: int) -> JsonResponse:
                         round_, city, shared or peer_figures(round_, city, minimum)
                     ).as_json(),
                     "agreed": agreed_json(round_, city) if city.pk in agreed else None,
+                    "plan": plans[city.pk],
                 }
                 for city in cities
             ],
@@ -103,6 +115,9 @@ def dashboard(request: HttpRequest, round_id: int) -> HttpResponse:
             [count for _, count in distribution],
         ),
         "change": board.change,
+        "plans": plans_overview(
+            round_.questionnaire.key, [row.city.pk for row in board.rows], timezone.localdate()
+        ),
         "overlay_figure": charts.radar_overlay(
             [s.dimension.title for s in board.sections],
             [(row.city.name, [cell.score for cell in row.cells]) for row in selected],
