@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from scoring import engine
 from scoring.change import previous_round
 from scoring.consensus import (
     Agreed,
@@ -396,17 +397,19 @@ class DemoAction:
 
 
 # Per next step of the first round (weakest dimension first), how its adopted recommendations
-# went before the follow-up: most done, some late, one dropped. Open actions are overdue.
+# went before the follow-up: most done, one dropped, the open ones overdue by now.
 DEMO_OUTCOMES = (
     (
         DemoAction("done", "Delivered and in use."),
         DemoAction("done", "Delivered."),
         DemoAction("done", "Done with the neighbouring city."),
-        DemoAction("in_progress", "Waiting for the budget decision."),
     ),
     (DemoAction("done", "Delivered."), DemoAction("dropped", "Replaced by a regional project.")),
     (DemoAction("planned"),),
 )
+# And one the city wrote itself for its weakest dimension, still in progress: (kind, title).
+DEMO_OWN_ACTION = ("practice", "Review the quality of our open data every quarter")
+DEMO_OWN_OUTCOME = DemoAction("in_progress", "Waiting for the budget decision.")
 
 
 def seed_plans(follow_up: Round) -> list[str]:
@@ -431,15 +434,23 @@ def seed_plans(follow_up: Round) -> list[str]:
 
 
 def _seed_city_plan(
-    previous: Round, follow_up: Round, steps: Any, officers: list[Membership]
+    previous: Round,
+    follow_up: Round,
+    steps: tuple[engine.NextStep, ...],
+    officers: list[Membership],
 ) -> None:
     adopted_on = previous.closes_on + timedelta(days=21)
     between = (follow_up.opens_on - adopted_on).days
-    for step, outcomes in zip(steps, DEMO_OUTCOMES, strict=False):
+    for index, (step, outcomes) in enumerate(zip(steps, DEMO_OUTCOMES, strict=False)):
         recommendations = [*step.skills, *step.tools, *step.practices]
-        for number, (recommendation, outcome) in enumerate(
-            zip(recommendations, outcomes, strict=False)
-        ):
+        # (recommendation id or None, kind, title, outcome)
+        adopted: list[tuple[int | None, str, str, DemoAction]] = [
+            (r.ref, r.kind, r.title, outcome)
+            for r, outcome in zip(recommendations, outcomes, strict=False)
+        ]
+        if index == 0:
+            adopted.append((None, *DEMO_OWN_ACTION, DEMO_OWN_OUTCOME))
+        for number, (ref, kind, title, outcome) in enumerate(adopted):
             owner = officers[number % len(officers)]
             done = outcome.status == Action.Status.DONE
             due = adopted_on + timedelta(days=between * (number + 2) // 6)
@@ -447,9 +458,9 @@ def _seed_city_plan(
                 city=owner.city,
                 questionnaire_key=follow_up.questionnaire.key,
                 dimension_code=step.dimension,
-                recommendation_id=recommendation.ref,
-                kind=recommendation.kind,
-                title=recommendation.title,
+                recommendation_id=ref,
+                kind=kind,
+                title=title,
                 department=owner.department,
                 due_on=due,
                 created_at=_at(adopted_on),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -34,10 +34,8 @@ class ActionForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        dimension_field = self.fields["dimension_code"]
-        department_field = self.fields["department"]
-        assert isinstance(dimension_field, forms.ChoiceField)
-        assert isinstance(department_field, forms.ChoiceField)
+        dimension_field = cast(forms.ChoiceField, self.fields["dimension_code"])
+        department_field = cast(forms.ChoiceField, self.fields["department"])
         dimension_field.choices = dimensions
         department_field.choices = [("", "—"), *((d, d) for d in departments)]
         if adopted:

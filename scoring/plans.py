@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import User
 from django.db import models, transaction
@@ -168,8 +168,7 @@ def _changes(before: Any, after: Any) -> list[FieldChange]:
 
 
 def _label(name: str) -> str:
-    field = Action._meta.get_field(name)
-    assert isinstance(field, models.Field)
+    field = cast("models.Field[Any, Any]", Action._meta.get_field(name))
     return str(field.verbose_name)
 
 
