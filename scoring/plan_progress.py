@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Max, Q
+from django.conf import settings
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from scoring.change import OwnChange, OwnChangeRow
@@ -93,7 +94,7 @@ ADOPTIONS_SHOWN = 10
 
 def plans_overview(questionnaire_key: str, city_ids: Collection[int], today: date) -> PlansOverview:
     """Every listed city's completion and overdue actions in the questionnaire, and the
-    recommendations adopted most (three queries, whatever the number of cities)."""
+    recommendations adopted most (two queries, whatever the number of cities)."""
     actions = Action.objects.filter(questionnaire_key=questionnaire_key, city_id__in=city_ids)
     cities = [
         CityPlan(*row)
@@ -110,22 +111,38 @@ def plans_overview(questionnaire_key: str, city_ids: Collection[int], today: dat
     return PlansOverview(cities=cities, adoptions=adoptions(actions))
 
 
-def adoptions(actions: Any) -> list[Adoption]:
-    """The recommendations adopted by most cities among ``actions``, with how many did them.
-    The same recommendation in two versions of the bank counts as one (by its English title,
-    dimension and kind); the newest row stands for it."""
-    rows = list(
+def adoptions(actions: QuerySet[Action]) -> list[Adoption]:
+    """The recommendations adopted by most cities among ``actions``, with how many did them
+    (one query). The same recommendation in two versions of the bank counts as one (by its
+    English title, dimension and kind); its texts in the other languages come along."""
+    others = {
+        f"title_{code}": Max(f"recommendation__title_{code}")
+        for code, _name in settings.LANGUAGES
+        if code != "en"
+    }
+    rows = (
         actions.filter(recommendation__isnull=False)
         .values("recommendation__title_en", "dimension_code", "kind")
         .annotate(
             cities=Count("city", distinct=True),
             done=Count("city", distinct=True, filter=DONE),
-            newest=Max("recommendation_id"),
+            **others,
         )
         .order_by("-cities", "-done", "recommendation__title_en")[:ADOPTIONS_SHOWN]
     )
-    recommendations = Recommendation.objects.in_bulk([row["newest"] for row in rows])
-    return [Adoption(recommendations[row["newest"]], row["cities"], row["done"]) for row in rows]
+    return [
+        Adoption(
+            # Unsaved, for its texts in the reader's language and its kind's name only.
+            Recommendation(
+                kind=row["kind"],
+                title_en=row["recommendation__title_en"],
+                **{name: row[name] for name in others},
+            ),
+            row["cities"],
+            row["done"],
+        )
+        for row in rows
+    ]
 
 
 @dataclass(frozen=True)
