@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime, time
 
 import pypdf
 import pytest
@@ -16,10 +16,13 @@ from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from operations.demo import demo_values
+from scoring.change import city_change
 from scoring.models import Action, CityDimensionResult
-from scoring.plan_progress import plans_overview
+from scoring.plan_progress import plan_progress, plans_overview
 from surveys.models import City, Membership, Profile, Round
-from tests.web import attr, by_id, find_all, text
+from tests import factories
+from tests.web import attr, bank_of, by_id, find_all, submit_answers, text
 
 pytestmark = pytest.mark.django_db
 
@@ -257,3 +260,51 @@ def test_a_facilitator_sees_the_adoptions_of_two_cities(client, demo, facilitato
     page = client.get(f"/rounds/{demo.pk}/cities/rotterdam/results/").content.decode()
 
     assert 'id="plan-adoptions"' in page
+
+
+@pytest.fixture
+def two_rounds(ddg, city, officer):
+    rounds = []
+    for title, opens, closes, salt in (
+        ("Before", date(2021, 6, 1), date(2021, 9, 30), 1),
+        ("Now", date(2023, 3, 1), date(2023, 5, 31), 7),
+    ):
+        round_ = factories.RoundFactory(
+            questionnaire=ddg, title=title, opens_on=opens, closes_on=closes
+        )
+        round_.cities.add(city)
+        submit_answers(round_, officer, demo_values(bank_of(round_), city.slug, "Mobility", salt))
+        rounds.append(round_)
+    return rounds
+
+
+def _dated(city, created: date, status: str = "planned", done_on: date | None = None) -> None:
+    Action.objects.create(
+        city=city,
+        questionnaire_key=KEY,
+        dimension_code="strategy",
+        kind="tool",
+        title=f"{status} {created} {done_on}",
+        department="Mobility",
+        due_on=date(2030, 1, 1),
+        status=status,
+        done_on=done_on,
+        created_at=timezone.make_aware(datetime.combine(created, time(12))),
+    )
+
+
+def test_only_actions_planned_and_done_between_the_rounds_count(two_rounds, city):
+    _before, now = two_rounds
+    _dated(city, date(2021, 10, 1), "done", date(2022, 5, 1))  # planned and done in between
+    _dated(city, date(2021, 10, 1), "in_progress")  # planned in between, not done
+    _dated(city, date(2020, 1, 1), "done", date(2023, 5, 31))  # older, done by the close
+    _dated(city, date(2020, 1, 1), "done", date(2021, 5, 31))  # done before: an earlier stretch
+    _dated(city, date(2021, 10, 1), "done", date(2023, 6, 1))  # done after this round closed
+    _dated(city, date(2023, 6, 1))  # planned after this round closed
+    _dated(city, date(2021, 10, 1), "dropped")  # dropped: not counted
+
+    rows = plan_progress(now, city, city_change(now, city), date(2024, 1, 1))
+
+    strategy = next(row for row in rows if row.row.code == "strategy")
+    assert (strategy.planned, strategy.done, strategy.overdue) == (4, 2, 0)
+    assert {row.planned for row in rows if row.row.code != "strategy"} == {0}
