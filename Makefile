@@ -5,9 +5,10 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 MANAGE := DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py
 STAMP := $(VENV)/.installed
+PORT ?= 8000
 BANKS := fixtures/question_banks/data-driven-government.yaml fixtures/question_banks/insight-driven-mobility.yaml
 
-.PHONY: install lock run migrate seed test check lint fmt migrations-check bench screenshots browser messages
+.PHONY: install lock run db-stop migrate seed test check lint fmt migrations-check bench screenshots browser messages
 
 # Exact versions from requirements.lock (written by `make lock`), then this project itself.
 $(STAMP): requirements.lock pyproject.toml package.json
@@ -24,7 +25,15 @@ MESSAGES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 	command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
 	msgfmt --check-format -o $@ $<
 
-install: $(STAMP) $(MESSAGES)  ## create .venv, install the locked Python and npm packages, compile the translations (skipped when up to date)
+# plotly.js with only the trace types our charts draw (scripts/plotly-bundle.js), from the npm
+# package of the same version as the one the Python plotly package validates figures against.
+PLOTLY_BUNDLE := build/plotly/plotly.min.js
+$(PLOTLY_BUNDLE): $(STAMP) scripts/plotly-bundle.js
+	npx --no-install esbuild scripts/plotly-bundle.js --bundle --minify --format=iife \
+		--global-name=Plotly --define:global=window --loader:.css=empty --log-level=warning \
+		--outfile=$@
+
+install: $(STAMP) $(MESSAGES) $(PLOTLY_BUNDLE)  ## create .venv, install the locked Python and npm packages, compile the translations, bundle plotly.js (skipped when up to date)
 
 # Keeps every pinned version that still satisfies pyproject.toml; UPGRADE=1 takes the newest.
 lock:  ## write requirements.lock from pyproject.toml (after changing a dependency; UPGRADE=1 to upgrade all)
@@ -39,10 +48,13 @@ migrate: install
 seed: migrate  ## load the question banks, cities, rounds and demo accounts (idempotent)
 	$(MANAGE) load_bank --publish --skip-existing $(BANKS)
 	$(MANAGE) seed_demo
-
-run: seed  ## install, migrate, seed, and serve on http://127.0.0.1:8000
 	@$(MANAGE) demo_accounts
-	$(MANAGE) runserver 127.0.0.1:8000
+
+run: seed  ## install, migrate, seed, and serve on http://127.0.0.1:$PORT (8000 unless PORT is set)
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+db-stop: install  ## stop the embedded PostgreSQL under var/ (the next command starts it again)
+	$(MANAGE) stop_database
 
 test: install  ## run the whole test suite (browser tests included when Chromium is present)
 	$(PY) -m pytest -q -n 2  # both cores (pytest-xdist): each worker has its own test database

@@ -258,11 +258,12 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Installed from the npm registry by `make install` (package.json), never a CDN.
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
+    # plotly.js with the trace types our charts use, bundled by `make install` from npm.
+    ("vendor/plotly", BASE_DIR / "build" / "plotly"),
 ]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    "polis_assess.staticfinders.PlotlyFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

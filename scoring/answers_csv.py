@@ -4,7 +4,6 @@ checks it against the ORM on the same data)."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from itertools import islice
@@ -12,7 +11,7 @@ from typing import Any, TypeVar
 
 from django.db import connection
 
-from scoring.csv_text import BOM, CHUNK, Echo, neutralise
+from scoring.csv_text import BOM, CHUNK, COMMA, Separators, csv_cell, csv_writer
 from surveys.banks.spec import LANGUAGES
 from surveys.models import Option, Question, Round
 
@@ -197,22 +196,22 @@ def answer_rows(round: Round, language: str) -> Iterator[tuple[Any, ...]]:
         yield (*response, *question, *option, *answer, answered, submitted)
 
 
-def answers_csv(round: Round, language: str) -> Iterator[str]:
+def answers_csv(round: Round, language: str, separators: Separators = COMMA) -> Iterator[str]:
     """The answers CSV in pieces of CHUNK rows, every cell made inert; memory stays flat.
 
     csv.writer quotes each cell on its own, so writing a row's groups of cells one by one and
-    joining them with commas gives the line it would write for the whole row. (Each group has
-    two cells or more: csv.writer writes a row of one empty cell as ``""``.) The times are
-    written as they are: ISO text or "" is never quoted, and starts with no formula sign.
+    joining them with the cell separator gives the line it would write for the whole row. (Each
+    group has two cells or more: csv.writer writes a row of one empty cell as ``""``.) The times
+    are written as they are: ISO text or "" is never quoted, and starts with no formula sign.
     """
-    writer = csv.writer(Echo())
+    writer = csv_writer(separators)
     delimiter, line_end = writer.dialect.delimiter, writer.dialect.lineterminator
 
     # Most answers are a choice without number, text or comment, so the same few groups of
     # cells come again and again; a bounded cache renders each once and keeps memory flat.
     @lru_cache(maxsize=RENDERED_CACHE)
     def render(cells: Sequence[Any]) -> str:
-        line: str = writer.writerow(map(neutralise, cells))
+        line: str = writer.writerow([csv_cell(value, separators) for value in cells])
         return line.removesuffix(line_end)
 
     yield BOM + writer.writerow(ANSWER_HEADER)

@@ -212,6 +212,7 @@ def radar_overlay(
     dimensions: Sequence[str],
     series: Sequence[tuple[str, Sequence[float | None]]],
     medians: Sequence[float | None],
+    median_name: str,
 ) -> Figure:
     """Several cities' dimension scores on one radar, with the cross-city median."""
     theta = _closed([_wrapped(title) for title in dimensions])
@@ -231,7 +232,7 @@ def radar_overlay(
             "type": "scatterpolar",
             "r": _closed(medians),
             "theta": theta,
-            "name": _text(_("Median of all cities")),
+            "name": _text(median_name),
             "line": {"color": "#000000", "dash": "dash", "width": 3},
         }
     )
@@ -273,4 +274,41 @@ def change_bars(rows: Sequence[Any], previous: str, current: str) -> Figure:
         legend={"orientation": "h", "y": -0.2},
         margin={"l": 10, "r": 20, "t": 20, "b": 60},
         height=120 + 48 * len(rows),
+    )
+
+
+def city_bars(
+    dimension: str,
+    series: Sequence[tuple[str, float | None]],
+    median: float | None,
+    median_name: str,
+) -> Figure:
+    """Each city's score in one dimension as a horizontal bar, and the median as a dashed
+    line across them: a radar with one spoke would show nothing."""
+    names = [_text(name) for name, _score in series]
+    return _figure(
+        [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": _text(dimension),
+                "y": names,
+                "x": [score for _name, score in series],
+                "marker": {"color": PALETTE[0]},
+                "hovertemplate": "%{y}: %{x:.1f}<extra></extra>",
+            },
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": _text(median_name),
+                "x": [median, median] if median is not None else [],
+                "y": [names[0], names[-1]] if names else [],
+                "line": {"color": "#000000", "dash": "dash", "width": 3},
+            },
+        ],
+        xaxis={"range": [0, 100], "title": {"text": _text(_("Score (0–100)"))}},
+        yaxis={"autorange": "reversed", "automargin": True},
+        legend={"orientation": "h", "y": -0.2},
+        margin={"l": 10, "r": 20, "t": 20, "b": 60},
+        height=160 + 32 * len(series),
     )

@@ -129,6 +129,18 @@ class Dashboard:
     change: RoundChange | None
 
     @property
+    def median_label(self) -> str:
+        """What the median row and line stand for: every city, or only the country's."""
+        if self.filters.country:
+            return _("Median of the selected cities")
+        return _("Median of all cities")
+
+    @property
+    def one_dimension(self) -> bool:
+        """Filtered to one dimension: its chart is a bar per city, not a one-spoke radar."""
+        return len(self.sections) == 1
+
+    @property
     def stage_distribution(self) -> list[tuple[Stage, int]]:
         counts = Counter(row.overall.stage.level for row in self.rows if row.overall.stage)
         return [(stage, counts.get(stage.level, 0)) for stage in self.bank.stages]

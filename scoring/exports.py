@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
+from datetime import tzinfo
 from typing import Any
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from scoring.answers_csv import ANSWER_HEADER, answer_rows, answers_csv
-from scoring.csv_text import CHUNK, csv_stream, neutralise
+from scoring.csv_text import CHUNK, COMMA, Separators, csv_stream
 from scoring.models import Action, AgreedAnswer, CityDimensionResult, DimensionScore
-from surveys.models import Round
+from scoring.xlsx_sheet import LABEL_JOINER, SheetFacts, xlsx_file
+from surveys.models import Dimension, Option, Question, Round
 
 RESPONSE_SCORE_HEADER = (
     "round",
@@ -121,7 +120,7 @@ def agreed_rows(round: Round, language: str) -> Iterator[tuple[Any, ...]]:
             level, label = answer.option.level, _in(answer.option, "label", language)
         else:
             level = None
-            label = "; ".join(
+            label = LABEL_JOINER.join(
                 _in(option, "label", language)
                 for option in sorted(answer.choices.all(), key=lambda o: o.position)
             )
@@ -197,6 +196,9 @@ EXPORTS = {
 
 # The spreadsheet's titles: its sheet, and a row of column titles in the reader's language. The
 # CSV's header row keeps the codes, so that files exported in different languages combine.
+# The spreadsheet reads some columns by their code (scoring/xlsx_sheet.py): "dimension" gets its
+# title beside it, codes ending in "_at" become date cells, SCORE_COLUMNS one decimal, and
+# "question_code" with "option_label" a column per practice.
 SHEET_TITLES = {
     "answers": _("Answers"),
     "response-scores": _("Scores per response"),
@@ -212,6 +214,7 @@ COLUMN_TITLES = {
     "respondent_id": _("Respondent number"),
     "response_status": _("Response status"),
     "dimension": _("Dimension (code)"),
+    "dimension_title": _("Dimension"),  # the spreadsheet's, beside the code
     "question_code": _("Question (code)"),
     "question_text": _("Question"),
     "option_level": _("Level of the answer"),
@@ -261,36 +264,52 @@ def export_rows(kind: str, round: Round, language: str) -> Iterator[tuple[Any, .
     return city_score_rows(round)
 
 
-def csv_export(kind: str, round: Round, language: str) -> Iterator[str]:
+def csv_export(
+    kind: str, round: Round, language: str, separators: Separators = COMMA
+) -> Iterator[str]:
     """The CSV text of one of the EXPORTS, in pieces."""
     if kind == "answers":
-        return answers_csv(round, language)
-    return csv_stream(EXPORTS[kind], export_rows(kind, round, language))
+        return answers_csv(round, language, separators)
+    return csv_stream(EXPORTS[kind], export_rows(kind, round, language), separators)
 
 
 def xlsx_export(kind: str, round: Round, language: str) -> Any:
     """The spreadsheet of one of the EXPORTS, its titles and texts in ``language``."""
     with translation.override(language):
-        titles = [str(COLUMN_TITLES[column]) for column in EXPORTS[kind]]
+        titles = {column: str(title) for column, title in COLUMN_TITLES.items()}
         sheet_title = str(SHEET_TITLES[kind])
-    return xlsx_file(sheet_title, titles, export_rows(kind, round, language))
+    facts = sheet_facts(round, language)
+    return xlsx_file(sheet_title, EXPORTS[kind], titles, export_rows(kind, round, language), facts)
 
 
-def xlsx_file(sheet_title: str, header: Iterable[str], rows: Iterable[Iterable[Any]]) -> Any:
-    """A spooled temporary file holding the workbook (write-only mode: rows are not kept)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:31])
-    sheet.append(list(header))
-    for row in rows:
-        # Strip first: a dropped control character must not uncover a formula start.
-        sheet.append([neutralise(_xlsx_safe(value)) for value in row])
-    # Not a context manager: FileResponse closes the file once it has been sent.
-    handle = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115
-    workbook.save(handle)
-    handle.seek(0)
-    return handle
+def round_time_zone(round: Round) -> tzinfo:
+    """The time zone of a round's times in spreadsheets: a round has none of its own (its
+    cities may lie in several), so the site's, settings.TIME_ZONE."""
+    return timezone.get_default_timezone()
 
 
-def _xlsx_safe(value: Any) -> Any:
-    # XLSX cannot hold most control characters; a CSV can, so only this path drops them.
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+def sheet_facts(round: Round, language: str) -> SheetFacts:
+    """The round's time zone, and its questionnaire's dimension titles and practices in
+    ``language`` (English where a draft left one blank), for its spreadsheets."""
+    dimensions = Dimension.objects.filter(questionnaire_id=round.questionnaire_id)
+    practices: dict[str, list[str]] = {}
+    options = (
+        Option.objects.filter(
+            question__dimension__questionnaire_id=round.questionnaire_id,
+            question__kind=Question.Kind.MULTI,
+        )
+        .order_by("question__dimension__position", "question__position", "position")
+        .values_list("question__code", "label_en", f"label_{language}")
+    )
+    for question, english, label in options:
+        practices.setdefault(question, []).append(label or english)
+    return SheetFacts(
+        time_zone=round_time_zone(round),
+        dimension_titles={
+            code: title or english
+            for code, english, title in dimensions.values_list(
+                "code", "title_en", f"title_{language}"
+            )
+        },
+        practices=practices,
+    )

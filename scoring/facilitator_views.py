@@ -11,10 +11,11 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from scoring.csv_text import SEPARATORS
 from scoring.exports import EXPORTS, csv_export, xlsx_export
-from scoring.tracker import STATES, tracker_for
+from scoring.tracker import STATES, response_counts, tracker_for
 from surveys.banks.spec import LANGUAGES
 from surveys.models import Round
 from surveys.round_forms import RoundDeadlineForm
@@ -44,9 +45,14 @@ def tracker(request: HttpRequest, round_id: int) -> HttpResponse:
     return render(request, "scoring/tracker.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def round_status(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Close a round or open it again: asked to confirm first (GET: what it will change), done
+    on POST, recorded with who and when."""
     round_ = round_for_facilitator(request.user, round_id)
+    if request.method != "POST":
+        context = {"round": round_, "counts": response_counts(round_)}
+        return render(request, "scoring/round_status.html", context)
     status = request.POST.get("status", "")
     if status not in Round.Status.values:
         return HttpResponse(_("Unknown round status."), status=400, content_type="text/plain")
@@ -79,15 +85,24 @@ def round_deadline(request: HttpRequest, round_id: int) -> HttpResponse:
 @require_safe
 def export(request: HttpRequest, round_id: int, kind: str, file_format: str) -> HttpResponseBase:
     """Answers or scores of a round as CSV (streamed) or XLSX, in the language asked for
-    (``?language=nl``; the page's language by default)."""
+    (``?language=nl``; the page's language by default); a CSV with commas, or with semicolons
+    and decimal commas for Excel in Dutch or French (``?sep=semicolon``)."""
     round_ = round_for_facilitator(request.user, round_id)
     language = request.GET.get("language") or translation.get_language()
-    if kind not in EXPORTS or file_format not in ("csv", "xlsx") or language not in LANGUAGES:
+    sep = request.GET.get("sep", "comma")
+    if (
+        kind not in EXPORTS
+        or file_format not in ("csv", "xlsx")
+        or language not in LANGUAGES
+        or sep not in SEPARATORS
+    ):
         raise Http404
-    filename = f"{slugify(round_.title)}-{kind}-{language}.{file_format}"
+    variant = f"-{sep}" if file_format == "csv" and sep != "comma" else ""
+    filename = f"{slugify(round_.title)}-{kind}-{language}{variant}.{file_format}"
     if file_format == "csv":
         response = StreamingHttpResponse(
-            csv_export(kind, round_, language), content_type="text/csv; charset=utf-8"
+            csv_export(kind, round_, language, SEPARATORS[sep]),
+            content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response

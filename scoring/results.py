@@ -231,10 +231,15 @@ def peer_figures(round: Round, city: City, minimum_others: int | None) -> PeerFi
     return PeerFigures(medians, withheld=withheld, minimum_others=minimum_others)
 
 
+def score_rounded(value: float) -> Decimal:
+    """A score to the one decimal that pages and spreadsheets show."""
+    return Decimal(f"{value:.1f}")
+
+
 def score_text(value: float | None) -> str:
     """A score as every page writes it: one decimal (a decimal comma in Dutch and French), or a
     dash for no score."""
-    return "—" if value is None else formats.number_format(Decimal(f"{value:.1f}"), 1)
+    return "—" if value is None else formats.number_format(score_rounded(value), 1)
 
 
 def stage_at(stages: Mapping[int, Stage], level: int | None) -> Stage | None:

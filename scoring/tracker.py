@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
 from surveys.answers import answers_by_response
 from surveys.models import Invitation, Membership, Reminder, Response, Round
@@ -166,3 +166,19 @@ def tracker_for(round: Round) -> Tracker:
             )
         )
     return Tracker(round=round, rows=rows)
+
+
+@dataclass(frozen=True)
+class ResponseCounts:
+    drafts: int
+    submitted: int
+
+
+def response_counts(round: Round) -> ResponseCounts:
+    """How many of the round's responses are drafts and how many are submitted (one query):
+    what closing or opening the round again changes, told before a facilitator confirms."""
+    counts = Response.objects.filter(round=round).aggregate(
+        drafts=Count("pk", filter=Q(status=Response.Status.DRAFT)),
+        submitted=Count("pk", filter=Q(status=Response.Status.SUBMITTED)),
+    )
+    return ResponseCounts(**counts)

@@ -11,8 +11,9 @@ from django.views.decorators.http import require_safe
 from scoring import charts
 from scoring.change import OwnChange, city_change, round_change
 from scoring.consensus import agreed_context, agreed_json, published_cities
-from scoring.dashboard import RADAR_CITIES, dashboard_for
+from scoring.dashboard import RADAR_CITIES, CityRow, Dashboard, dashboard_for
 from scoring.divergence import divergence_for
+from scoring.exports import SHEET_TITLES
 from scoring.plan_progress import plan_context, plans_json, plans_overview
 from scoring.results import city_report, peer_figures
 from scoring.selectors import peer_minimum_for, round_and_city_for, round_for_results
@@ -101,7 +102,6 @@ def dashboard(request: HttpRequest, round_id: int) -> HttpResponse:
     page = Paginator(board.rows, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     others = request.GET.copy()  # the filters, for the links to other pages
     others.pop("page", None)
-    selected = board.overlay_rows
     distribution = board.stage_distribution
     context = {
         "round": round_,
@@ -109,6 +109,7 @@ def dashboard(request: HttpRequest, round_id: int) -> HttpResponse:
         "page": page,
         "page_query": others.urlencode(),
         "radar_cities": RADAR_CITIES,
+        "exports": SHEET_TITLES,
         "heatmap_figure": charts.stage_heatmap(board.heatmap_data(list(page))),
         "distribution_figure": charts.stage_distribution(
             [f"{s.level}. {s.name}" for s, _ in distribution],
@@ -118,13 +119,28 @@ def dashboard(request: HttpRequest, round_id: int) -> HttpResponse:
         "plans": plans_overview(
             round_.questionnaire.key, [row.city.pk for row in board.rows], timezone.localdate()
         ),
-        "overlay_figure": charts.radar_overlay(
-            [s.dimension.title for s in board.sections],
-            [(row.city.name, [cell.score for cell in row.cells]) for row in selected],
-            board.medians,
-        ),
+        "overlay_figure": _overlay_figure(board, list(page)),
     }
     return render(request, "scoring/dashboard.html", context)
+
+
+def _overlay_figure(board: Dashboard, page: list[CityRow]) -> charts.Figure:
+    """The cities side by side: on a radar, or as bars when one dimension is shown (a bar per
+    city on the page, as the heatmap has a row per city on the page)."""
+    if board.one_dimension:
+        (section,) = board.sections
+        return charts.city_bars(
+            section.dimension.title,
+            [(row.city.name, row.cells[0].score) for row in page if row.has_result],
+            board.medians[0],
+            board.median_label,
+        )
+    return charts.radar_overlay(
+        [s.dimension.title for s in board.sections],
+        [(row.city.name, [cell.score for cell in row.cells]) for row in board.overlay_rows],
+        board.medians,
+        board.median_label,
+    )
 
 
 @require_safe

@@ -2,7 +2,8 @@
 
 Run by ``make screenshots``. Uses a database of its own (polis_screens), rebuilt on every run:
 migrate, flush, the question banks, ``seed_demo``; then serves it with ``runserver`` on a free
-port and saves 1280-pixel-wide full-page PNGs in docs/screenshots/.
+port and saves full-page PNGs in docs/screenshots/, 1280 pixels wide and one 375 pixels wide
+(a phone).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ OUT = BASE_DIR / "docs" / "screenshots"
 DB_NAME = "polis_screens"
 CHROMIUM = "/usr/bin/chromium"
 VIEWPORT: ViewportSize = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 375, "height": 812}
 TIMEOUT_MS = 15_000
 
 
@@ -106,8 +108,8 @@ def _take_screenshots(base_url: str) -> None:
             executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
         )
 
-        def signed_in(username: str) -> Page:
-            context = browser.new_context(base_url=base_url, viewport=VIEWPORT, locale="en-GB")
+        def signed_in(username: str, viewport: ViewportSize = VIEWPORT) -> Page:
+            context = browser.new_context(base_url=base_url, viewport=viewport, locale="en-GB")
             context.set_default_timeout(TIMEOUT_MS)
             page = context.new_page()
             page.goto("/accounts/login/")
@@ -133,9 +135,16 @@ def _take_screenshots(base_url: str) -> None:
         page.goto(f"/rounds/{session_1.pk}/cities/valenciennes/results/")
         _save(page, "results.png")
 
+        # The same officer's results on a phone.
+        page = signed_in("valenciennes-mobility", PHONE)
+        page.goto(f"/rounds/{session_1.pk}/cities/valenciennes/results/")
+        _save(page, "results-phone.png")
+
         page = signed_in("facilitator")
         page.goto(f"/rounds/{follow_up.pk}/dashboard/")
         _save(page, "dashboard.png")
+        page.goto("/")
+        _save(page, "rounds.png")
         browser.close()
 
 

@@ -7,11 +7,17 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_safe
 
-from surveys.selectors import rounds_for_user
+from surveys.selectors import is_facilitator, round_overviews, rounds_for_user
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
+    """Officers: their rounds and their own response to each. Facilitators: every round with
+    each city's submissions and the way to its dashboard, tracker, change and consensus."""
+    if is_facilitator(request.user):
+        return render(
+            request, "home_facilitator.html", {"overviews": round_overviews(request.user)}
+        )
     return render(request, "home.html", {"round_rows": rounds_for_user(request.user)})
 
 

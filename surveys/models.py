@@ -388,6 +388,16 @@ class Round(models.Model):
         default=False,
         help_text=_("Answers in this round were invented for demonstration, not given by cities."),
     )
+    # Who last closed or opened the round again, and when (a facilitator's action).
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("status changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-opens_on", "title"]

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from surveys.answers import Answers, answers_by_response, answers_load
-from surveys.models import Invitation, Membership, Response, Round
+from surveys.models import City, Invitation, Membership, Response, Round
 from surveys.structure import bank_for, response_percent
 
 FACILITATE_PERMISSION = "surveys.facilitate_round"
@@ -80,6 +80,68 @@ def rounds_for_user(user: AnyUser) -> list[RoundRow]:
             percent = response_percent(bank, given, submitted=response.is_submitted)
         rows.append(RoundRow(round=round_, response=response, percent=percent))
     return rows
+
+
+@dataclass(frozen=True)
+class CitySubmissions:
+    city: City
+    officers: int
+    submitted: int
+
+
+@dataclass(frozen=True)
+class RoundOverview:
+    """A round as a facilitator's home page lists it: each city's officers and how many of
+    them have submitted."""
+
+    round: Round
+    cities: list[CitySubmissions]
+
+    @property
+    def officers(self) -> int:
+        return sum(city.officers for city in self.cities)
+
+    @property
+    def submitted(self) -> int:
+        return sum(city.submitted for city in self.cities)
+
+
+def round_overviews(user: AnyUser) -> list[RoundOverview]:
+    """Every round a facilitator may open, newest first, with its cities' submissions (three
+    queries, whatever the number of rounds and cities).
+
+    An officer counts as submitted as on the completion tracker: a member of the city today
+    whose response to the round is submitted.
+    """
+    rounds = list(
+        rounds_visible_to(user).select_related("status_changed_by").order_by("-opens_on", "title")
+    )
+    participations = (
+        Round.cities.through.objects.filter(round__in=rounds)
+        .select_related("city")
+        .order_by("city__name")
+    )
+    has_submitted = Response.objects.filter(
+        round=OuterRef("city__rounds"),
+        respondent=OuterRef("user"),
+        status=Response.Status.SUBMITTED,
+    )
+    counts = {
+        (round_id, city_id): (officers, submitted)
+        for round_id, city_id, officers, submitted in Membership.objects.filter(
+            city__rounds__in=rounds
+        )
+        .values("city__rounds", "city")
+        .annotate(officers=Count("pk"), submitted=Count("pk", filter=Q(Exists(has_submitted))))
+        .values_list("city__rounds", "city", "officers", "submitted")
+    }
+    cities: dict[int, list[CitySubmissions]] = {round_.pk: [] for round_ in rounds}
+    for participation in participations:
+        officers, submitted = counts.get((participation.round_id, participation.city_id), (0, 0))
+        cities[participation.round_id].append(
+            CitySubmissions(city=participation.city, officers=officers, submitted=submitted)
+        )
+    return [RoundOverview(round=round_, cities=cities[round_.pk]) for round_ in rounds]
 
 
 def round_for_officer(user: AnyUser, round_id: int) -> tuple[Round, Membership]:

@@ -323,11 +323,16 @@ def response_reopen(*, response: Response, by: User) -> Response:
 
 @transaction.atomic
 def round_set_status(*, round: Round, status: str, by: User) -> Round:
-    """Open or close a round (a facilitator's action): closed rounds are read-only."""
+    """Open or close a round (a facilitator's action, recorded with who and when): closed
+    rounds are read-only. Asking for the status it already has changes nothing."""
     locked = Round.objects.select_for_update().get(pk=round.pk)
+    if locked.status == status:
+        return locked
     locked.status = status
+    locked.status_changed_at = timezone.now()
+    locked.status_changed_by = by
     locked.full_clean()
-    locked.save(update_fields=["status"])
+    locked.save(update_fields=["status", "status_changed_at", "status_changed_by"])
     return locked
 
 

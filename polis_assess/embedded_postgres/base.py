@@ -7,7 +7,10 @@ never starts a server.
 
 from __future__ import annotations
 
+import os
+import pwd
 import subprocess
+import tempfile
 import threading
 import warnings
 from pathlib import Path
@@ -60,6 +63,34 @@ def running_socket_dir(server: Any) -> Path:
             ) from error
         info = server.get_postmaster_info()
     return Path(info.socket_dir)
+
+
+def stop_server(pgdata: Path) -> bool:
+    """Stop the embedded server whose data lives in ``pgdata`` (fast shutdown: open sessions
+    are ended, nothing is lost); False if it was not running. The next connection starts it
+    again, as after a crash."""
+    from pgserver.utils import PostmasterInfo
+
+    info = PostmasterInfo.read_from_pgdata(pgdata)
+    if info is None or not info.is_running():
+        return False
+    import pgserver
+
+    pg_ctl = Path(pgserver.__file__).parent / "pginstall" / "bin" / "pg_ctl"
+    # pg_ctl as the server's own user: pgserver runs PostgreSQL as "pgserver" under root.
+    owner = pwd.getpwuid(pgdata.stat().st_uid).pw_name
+    user = owner if pgdata.stat().st_uid != os.getuid() else None
+    # Output to a file, not a pipe: a pipe inherited by the server would be held open.
+    with tempfile.TemporaryFile() as output:
+        subprocess.run(  # noqa: S603  pgserver's own pg_ctl and our data folder, no user input
+            [str(pg_ctl), "-D", str(pgdata), "-w", "-m", "fast", "stop"],
+            stdout=output,
+            stderr=output,
+            user=user,
+            check=True,
+            timeout=60,
+        )
+    return True
 
 
 def ensure_database(server: Any, pgdata: Path, name: str) -> None:

@@ -330,6 +330,14 @@ def _dashboard_filtered(page: Page) -> None:
     wait_for_charts(page)
 
 
+def _dashboard_one_dimension(page: Page) -> None:
+    """Filtered to one dimension: a bar per city instead of the radar."""
+    round_ = demo_round(ROUND_1)
+    code = bank_for(round_.questionnaire).sections[0].dimension.code
+    page.goto(f"/rounds/{round_.pk}/dashboard/?dimension={code}")
+    wait_for_charts(page)
+
+
 def _dashboard_bad_filter(page: Page) -> None:
     page.goto(f"/rounds/{demo_round(ROUND_1).pk}/dashboard/?sort=nonsense&dimension=nonsense")
     expect(page.get_by_role("alert").first).to_be_visible()
@@ -338,6 +346,11 @@ def _dashboard_bad_filter(page: Page) -> None:
 
 def _tracker(page: Page) -> None:
     page.goto(f"/rounds/{demo_round(ROUND_2).pk}/tracker/")
+
+
+def _round_status(page: Page) -> None:
+    """Closing the open round, asked to confirm first."""
+    page.goto(f"/rounds/{demo_round(ROUND_2).pk}/status/")
 
 
 def _invitations_errors(page: Page) -> None:
@@ -379,8 +392,10 @@ PAGE_STATES: list[PageState] = [
     PageState("my-assessments", "facilitator", FACILITATOR, _home),
     PageState("dashboard", "with-change", FACILITATOR, _dashboard),
     PageState("dashboard", "filtered", FACILITATOR, _dashboard_filtered),
+    PageState("dashboard", "one-dimension", FACILITATOR, _dashboard_one_dimension),
     PageState("dashboard", "bad-filter", FACILITATOR, _dashboard_bad_filter),
     PageState("tracker", "open-round", FACILITATOR, _tracker),
+    PageState("round-status", "confirm-close", FACILITATOR, _round_status),
     PageState("invitations", "with-errors", FACILITATOR, _invitations_errors),
     PageState("invitation-link", "not-working", "", _invitation_bad_link),
     PageState("round-change", "every-city", FACILITATOR, _round_change),
@@ -414,6 +429,7 @@ TRANSLATED_STATES: list[PageState] = [
         "report--printable",
         "dashboard--with-change",
         "tracker--open-round",
+        "round-status--confirm-close",
         "invitations--with-errors",
         "invitation-link--not-working",
         "round-change--every-city",

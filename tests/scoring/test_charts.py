@@ -49,6 +49,10 @@ FIGURES = {
         ["Strategy", "Data"],
         [("Antwerp", [61.5, None]), ("Rotterdam", [12.0, 99.9])],
         [36.75, 99.9],
+        "Median of all cities",
+    ),
+    "city bars": lambda: charts.city_bars(
+        "Strategy", [("Antwerp", 61.5), ("Rotterdam", None)], 36.75, "Median of all cities"
     ),
 }
 
@@ -82,6 +86,7 @@ def test_radar_overlay_closes_each_line_and_ends_with_the_median():
         ["Strategy", "Data"],
         [("Antwerp", [61.5, None]), ("Rotterdam", [12.0, 99.9])],
         [36.75, 99.9],
+        "Median of all cities",
     )
 
     assert [(t["name"], t["r"]) for t in figure["data"]] == [
@@ -146,7 +151,7 @@ def test_stage_distribution_shows_stage_names_as_text():
 
 
 def test_radar_overlay_shows_city_names_and_dimension_titles_as_text():
-    figure = charts.radar_overlay([LINK], [(LINK, [50.0])], [50.0])
+    figure = charts.radar_overlay([LINK], [(LINK, [50.0])], [50.0], "Median of all cities")
 
     assert [t["name"] for t in figure["data"]] == [LINK_TEXT, "Median of all cities"]
     assert (

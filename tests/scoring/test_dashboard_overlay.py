@@ -148,3 +148,33 @@ def test_ticking_more_cities_than_the_radar_tells_apart_draws_the_first_ones_wit
     assert _warnings(page) == [
         f"The radar tells at most {RADAR_CITIES} cities apart: it shows the first {RADAR_CITIES}."
     ]
+
+
+def test_one_dimension_is_drawn_as_a_bar_per_city_with_the_median(
+    facilitator_client, three_cities, bank
+):
+    section = bank.sections[1]
+    stored = {
+        row.city_result.city.name: row.score
+        for row in CityDimensionResult.objects.filter(
+            city_result__round=three_cities, dimension=section.dimension
+        ).select_related("city_result__city")
+    }
+
+    page = _dashboard(facilitator_client, three_cities, f"?dimension={section.dimension.code}")
+
+    bars, median_line = _overlay(page)["data"]
+    assert bars["type"] == "bar"
+    assert dict(zip(bars["y"], bars["x"], strict=True)) == stored
+    assert bars["y"] == ["Antwerp", "Rotterdam", "Valenciennes"]
+    assert median_line["name"] == MEDIAN
+    assert median_line["x"] == [median(stored.values())] * 2
+    assert "with the median of all cities as a dashed line" in text(html(page))
+
+
+def test_a_country_filter_names_its_median_the_median_of_the_selected_cities(
+    facilitator_client, three_cities
+):
+    page = _dashboard(facilitator_client, three_cities, "?country=BE")
+
+    assert _trace_names(page) == ["Antwerp", "Median of the selected cities"]

@@ -209,7 +209,7 @@ def test_median_row_is_the_median_of_the_cities_shown(facilitator_client, submit
     page = _dashboard(facilitator_client, submitted, "?country=BE")
 
     median_row = find_all(by_id(html(page), "dashboard-table"), "tr", class_="table-light")[0]
-    assert text(find_all(median_row, "th")[0]) == "Median of cities"
+    assert text(find_all(median_row, "th")[0]) == "Median of the selected cities"
     assert [text(cell) for cell in find_all(median_row, "td")][
         3:
     ] == expected  # after country, overall, agreed

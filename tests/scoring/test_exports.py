@@ -17,13 +17,14 @@ from django.urls import reverse
 from operations.demo import demo_values
 from scoring import answers_csv
 from scoring.answers_csv import answer_rows
-from scoring.csv_text import neutralise
-from scoring.exports import COLUMN_TITLES
-from scoring.models import CityDimensionResult, DimensionScore
-from surveys.models import Answer, City, Option, Question, Response, Round
+from scoring.csv_text import SEPARATORS, csv_cell, neutralise
+from scoring.exports import COLUMN_TITLES, EXPORTS
+from scoring.models import AgreedAnswer, CityDimensionResult, Consensus, DimensionScore
+from scoring.xlsx_sheet import practices_ticked
+from surveys.models import Answer, City, Dimension, Option, Question, Response, Round
 from surveys.structure import AnswerValue
 from tests import factories
-from tests.web import bank_of, option, question, save_answers, submit_answers
+from tests.web import attr, bank_of, find_all, html, option, question, save_answers, submit_answers
 
 FORMULA = '=HYPERLINK("http://evil.example","x")'
 EVIDENCE = "https://example.org/mobility-plan.pdf"
@@ -136,19 +137,20 @@ def answered(open_round, bank, officer, colleague):
     return mobility
 
 
-def _export(client, round_, kind, file_format):
+def _export(client, round_, kind, file_format, **query):
     return client.get(
         reverse(
             "scoring:export",
             kwargs={"round_id": round_.pk, "kind": kind, "file_format": file_format},
-        )
+        ),
+        query,
     )
 
 
-def _csv_rows(reply):
+def _csv_rows(reply, delimiter=","):
     body = b"".join(reply.streaming_content).decode("utf-8")
     assert body.startswith("\ufeff")
-    return list(csv.reader(io.StringIO(body[1:])))
+    return list(csv.reader(io.StringIO(body[1:]), delimiter=delimiter))
 
 
 def _xlsx_sheet(reply, title):
@@ -158,8 +160,30 @@ def _xlsx_sheet(reply, title):
 
 
 def _titles(header):
-    """The spreadsheet's row of column titles: the CSV's codes, as English words."""
-    return [str(COLUMN_TITLES[code]) for code in header]
+    """The spreadsheet's titles of the CSV's columns, as English words: the dimension's title
+    beside its code, and the time zone of the times."""
+    titles = []
+    for code in header:
+        title = str(COLUMN_TITLES[code])
+        titles.append(f"{title} (Europe/Brussels)" if code.endswith("_at") else title)
+        if code == "dimension":
+            titles.append("Dimension")
+    return titles
+
+
+def _with_dimension_title(header, row, bank):
+    """A row as the spreadsheet holds it: the dimension's title beside its code."""
+    at = header.index("dimension") + 1
+    titles = {section.dimension.code: section.dimension.title for section in bank.sections}
+    return [*row[:at], titles[row[at - 1]], *row[at:]]
+
+
+def _one_decimal(row, header):
+    scores = {"score", "median_of_responses", "spread", "overall_score"}
+    return [
+        float(f"{value:.1f}") if code in scores and value is not None else value
+        for code, value in zip(header, row, strict=True)
+    ]
 
 
 def _cell(value):
@@ -308,12 +332,12 @@ def test_answers_xlsx_holds_the_formula_comment_as_quoted_text(
     )
     sheet = _xlsx_sheet(reply, "Answers")
     rows = list(sheet.iter_rows())
-    assert [cell.value for cell in rows[0]] == _titles(ANSWER_HEADER)
+    assert [cell.value for cell in rows[0]][: len(ANSWER_HEADER) + 1] == _titles(ANSWER_HEADER)
     assert len(rows) - 1 == Answer.objects.filter(response__round=open_round).count()
     (formula,) = [
-        row[12]
+        row[13]
         for row in rows[1:]
-        if (row[2].value, row[6].value) == ("Mobility", "strategy-vision")
+        if (row[2].value, row[7].value) == ("Mobility", "strategy-vision")
     ]
     assert formula.value == "'" + FORMULA
     assert formula.data_type == "s"
@@ -332,7 +356,7 @@ def test_answers_xlsx_quotes_a_formula_hidden_behind_a_control_character(
     sheet = _xlsx_sheet(_export(facilitator_client, open_round, "answers", "xlsx"), "Answers")
 
     (row,) = list(sheet.iter_rows())[1:]
-    assert (row[12].value, row[12].data_type) == ("'" + FORMULA, "s")
+    assert (row[13].value, row[13].data_type) == ("'" + FORMULA, "s")
 
 
 def test_answers_csv_runs_the_same_queries_for_one_and_five_cities(
@@ -501,10 +525,10 @@ def test_answers_xlsx_keeps_ids_levels_and_numbers_as_numbers(
     sheet = _xlsx_sheet(_export(facilitator_client, open_round, "answers", "xlsx"), "Answers")
 
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    (vision,) = [row for row in rows if row[6] == "'-vision"]
-    (staff,) = [row for row in rows if row[6] == "skills-staff"]
-    assert (vision[3], vision[8]) == (hostile.respondent_id, 2)
-    assert staff[10] == -3.5
+    (vision,) = [row for row in rows if row[7] == "'-vision"]
+    (staff,) = [row for row in rows if row[7] == "skills-staff"]
+    assert (vision[3], vision[9]) == (hostile.respondent_id, 2)
+    assert staff[11] == -3.5
 
 
 def test_answer_rows_of_a_draft_have_empty_text_for_the_submission_time(open_round, hostile):
@@ -583,14 +607,21 @@ def test_response_scores_of_an_erased_officer_show_erased(facilitator_client, op
     assert {row[3] for row in rows[1:] if row[2] == "Mobility"} == {"erased"}
 
 
-def test_response_scores_xlsx_keeps_numbers_as_numbers(facilitator_client, open_round, answered):
+def test_response_scores_xlsx_keeps_numbers_as_numbers_with_scores_to_one_decimal(
+    facilitator_client, open_round, bank, answered
+):
     sheet = _xlsx_sheet(
         _export(facilitator_client, open_round, "response-scores", "xlsx"), "Scores per response"
     )
 
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert rows[0] == _titles(RESPONSE_SCORE_HEADER)
-    assert rows[1:] == [_xlsx_approx(row) for row in _response_score_rows(open_round)]
+    assert rows[1:] == [
+        _with_dimension_title(
+            RESPONSE_SCORE_HEADER, _xlsx_approx(_one_decimal(row, RESPONSE_SCORE_HEADER)), bank
+        )
+        for row in _response_score_rows(open_round)
+    ]
 
 
 def test_city_scores_csv_lists_every_dimension_of_every_city_with_a_result(
@@ -604,14 +635,21 @@ def test_city_scores_csv_lists_every_dimension_of_every_city_with_a_result(
     assert rows == [CITY_SCORE_HEADER, *([_cell(v) for v in row] for row in expected)]
 
 
-def test_city_scores_xlsx_keeps_numbers_as_numbers(facilitator_client, open_round, answered):
+def test_city_scores_xlsx_keeps_numbers_as_numbers_with_scores_to_one_decimal(
+    facilitator_client, open_round, bank, answered
+):
     sheet = _xlsx_sheet(
         _export(facilitator_client, open_round, "city-scores", "xlsx"), "Scores per city"
     )
 
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert rows[0] == _titles(CITY_SCORE_HEADER)
-    assert rows[1:] == [_xlsx_approx(row) for row in _city_score_rows(open_round)]
+    assert rows[1:] == [
+        _with_dimension_title(
+            CITY_SCORE_HEADER, _xlsx_approx(_one_decimal(row, CITY_SCORE_HEADER)), bank
+        )
+        for row in _city_score_rows(open_round)
+    ]
 
 
 # --- Refusals ---------------------------------------------------------------------------------
@@ -633,3 +671,300 @@ def test_officers_do_not_find_the_exports(request, client, open_round, role):
 
     assert _export(client, open_round, "answers", "csv").status_code == 404
     assert _export(client, open_round, "city-scores", "xlsx").status_code == 404
+
+
+# --- Semicolons for Excel in Dutch and French ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "comma", "semicolon"),
+    [
+        (62.5, 62.5, "62,5"),
+        (Decimal("-3.50"), Decimal("-3.50"), "-3,50"),
+        (0.1, 0.1, "0,1"),
+        (3, 3, 3),
+        (True, True, True),
+        ("12.5 km", "12.5 km", "12.5 km"),
+        ("-1.5", "'-1.5", "'-1.5"),
+        (None, None, None),
+    ],
+)
+def test_csv_cell_writes_fractions_with_a_decimal_comma_only_beside_semicolons(
+    value, comma, semicolon
+):
+    assert csv_cell(value, SEPARATORS["comma"]) == comma
+    assert csv_cell(value, SEPARATORS["semicolon"]) == semicolon
+
+
+@pytest.mark.parametrize("kind", list(EXPORTS))
+def test_every_csv_export_has_a_semicolon_variant_with_the_bom(
+    facilitator_client, open_round, answered, kind
+):
+    reply = _export(facilitator_client, open_round, kind, "csv", sep="semicolon")
+
+    assert reply.status_code == 200
+    assert reply["Content-Disposition"] == (
+        f'attachment; filename="session-1-test-round-{kind}-en-semicolon.csv"'
+    )
+    body = b"".join(reply.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff" + ";".join(EXPORTS[kind]) + "\r\n")
+
+
+def test_city_scores_csv_with_semicolons_writes_decimal_commas(
+    facilitator_client, open_round, answered
+):
+    rows = _csv_rows(
+        _export(facilitator_client, open_round, "city-scores", "csv", sep="semicolon"), ";"
+    )
+
+    expected = [
+        [str(v).replace(".", ",") if isinstance(v, float) else _cell(v) for v in row]
+        for row in _city_score_rows(open_round)
+    ]
+    assert any("," in cell for cell in expected[0][4:6])  # the scores have fractions
+    assert rows == [CITY_SCORE_HEADER, *expected]
+
+
+def test_answers_csv_with_semicolons_is_what_csv_writer_writes_for_the_rows(
+    facilitator_client, open_round, hostile, answered
+):
+    separators = SEPARATORS["semicolon"]
+    expected = io.StringIO()
+    writer = csv.writer(expected, delimiter=";")
+    writer.writerow(ANSWER_HEADER)
+    writer.writerows(
+        [csv_cell(value, separators) for value in row] for row in answer_rows(open_round, "en")
+    )
+
+    reply = _export(facilitator_client, open_round, "answers", "csv", sep="semicolon")
+
+    assert b"".join(reply.streaming_content).decode("utf-8") == "\ufeff" + expected.getvalue()
+
+
+def test_answers_csv_with_semicolons_writes_a_number_with_a_decimal_comma(
+    facilitator_client, open_round, hostile
+):
+    rows = _csv_rows(
+        _export(facilitator_client, open_round, "answers", "csv", sep="semicolon"), ";"
+    )
+
+    assert _hostile_row(rows, "skills-staff")[10] == "-3,50"
+
+
+def test_answers_csv_with_semicolons_quotes_the_joined_practices(
+    facilitator_client, open_round, bank, answered
+):
+    reply = _export(facilitator_client, open_round, "answers", "csv", sep="semicolon")
+    body = b"".join(reply.streaming_content).decode("utf-8")
+
+    labels = [option(bank, "data-practices", code).label for code in ("error-reporting", "lineage")]
+    assert f';"{"; ".join(labels)}";' in body
+    rows = list(csv.reader(io.StringIO(body[1:]), delimiter=";"))
+    (practices,) = [r for r in rows if r[2] == "Mobility" and r[6] == "data-practices"]
+    assert practices[9] == "; ".join(labels)
+
+
+def test_an_unknown_separator_is_not_found(facilitator_client, open_round):
+    assert _export(facilitator_client, open_round, "answers", "csv", sep="tab").status_code == 404
+
+
+def test_the_dashboard_links_every_export_as_a_csv_with_semicolons(
+    facilitator_client, open_round, answered
+):
+    page = html(facilitator_client.get(reverse("scoring:dashboard", args=[open_round.pk])))
+
+    links = {
+        attr(link, "href")
+        for link in find_all(page, "a")
+        if (attr(link, "href") or "").endswith("sep=semicolon")
+    }
+    base = f"/rounds/{open_round.pk}/exports"
+    assert links == {
+        *(f"{base}/{kind}.csv?sep=semicolon" for kind in EXPORTS),
+        *(f"{base}/answers.csv?language={code}&sep=semicolon" for code in ("en", "nl", "fr")),
+    }
+
+
+def test_the_dashboard_names_the_semicolon_variant_in_the_readers_language(
+    client, facilitator, open_round
+):
+    client.force_login(facilitator)
+
+    reply = client.get(
+        reverse("scoring:dashboard", args=[open_round.pk]), HTTP_ACCEPT_LANGUAGE="nl"
+    )
+
+    page = reply.content.decode()
+    assert "CSV voor Excel in het Nederlands of Frans" in page
+    assert "CSV met puntkomma's" in page
+
+
+# --- The spreadsheet's layout -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", list(EXPORTS))
+def test_every_xlsx_export_freezes_its_title_row(facilitator_client, open_round, answered, kind):
+    reply = _export(facilitator_client, open_round, kind, "xlsx")
+
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(reply.streaming_content))).active
+    assert sheet.freeze_panes == "A2"
+    assert all(cell.font.b for cell in sheet[1])
+
+
+def _wall_clock(*fields):
+    """A spreadsheet's time: as a clock on the wall shows it, with no time zone."""
+    return datetime(*fields, tzinfo=UTC).replace(tzinfo=None)
+
+
+def _sheet_rows(reply):
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(reply.streaming_content))).active
+    header = [cell.value for cell in sheet[1]]
+    return header, [dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2)]
+
+
+def test_answers_xlsx_writes_times_as_date_cells_in_the_round_time_zone(
+    facilitator_client, open_round, answered
+):
+    Answer.objects.filter(response=answered).update(
+        updated_at=datetime(2024, 3, 1, 9, 30, 5, tzinfo=UTC)  # winter: Brussels is UTC+1
+    )
+    Response.objects.filter(pk=answered.pk).update(
+        submitted_at=datetime(2024, 7, 1, 22, 15, tzinfo=UTC)  # summer: UTC+2, the next day
+    )
+
+    header, rows = _sheet_rows(_export(facilitator_client, open_round, "answers", "xlsx"))
+
+    assert header[16:18] == ["Answered at (Europe/Brussels)", "Submitted at (Europe/Brussels)"]
+    row = next(row for row in rows if row["Department"].value == "Mobility")
+    answered_at, submitted_at = row["Answered at (Europe/Brussels)"], row[header[17]]
+    assert (answered_at.value, submitted_at.value) == (
+        _wall_clock(2024, 3, 1, 10, 30, 5),
+        _wall_clock(2024, 7, 2, 0, 15),
+    )
+    assert answered_at.is_date
+    assert submitted_at.is_date
+    assert answered_at.number_format == "yyyy-mm-dd hh:mm:ss"
+
+
+def test_answers_xlsx_follows_the_site_time_zone_and_leaves_a_draft_unsubmitted(
+    settings, facilitator_client, open_round, hostile
+):
+    settings.TIME_ZONE = "America/New_York"
+    Answer.objects.filter(response=hostile).update(
+        updated_at=datetime(2024, 3, 1, 9, 30, tzinfo=UTC)
+    )
+
+    header, rows = _sheet_rows(_export(facilitator_client, open_round, "answers", "xlsx"))
+
+    assert header[16:18] == ["Answered at (America/New_York)", "Submitted at (America/New_York)"]
+    assert {row[header[16]].value for row in rows} == {_wall_clock(2024, 3, 1, 4, 30)}
+    assert {row[header[17]].value for row in rows} == {None}
+
+
+def test_answers_xlsx_has_the_dimension_title_beside_its_code_in_the_language_asked(
+    facilitator_client, open_round, answered
+):
+    header, rows = _sheet_rows(
+        _export(facilitator_client, open_round, "answers", "xlsx", language="nl")
+    )
+
+    assert header[5:7] == ["Dimensie (code)", "Dimensie"]
+    pairs = {(row[header[5]].value, row[header[6]].value) for row in rows}
+    assert ("data-management", "Databeheer en datakwaliteit") in pairs
+    assert len(pairs) == len({code for code, _ in pairs}) == 7
+
+
+def test_answers_xlsx_quotes_a_dimension_title_that_starts_like_a_formula(
+    facilitator_client, open_round, hostile
+):
+    Dimension.objects.filter(questionnaire=open_round.questionnaire, code="strategy").update(
+        title_en="=Strategy"
+    )
+
+    header, rows = _sheet_rows(_export(facilitator_client, open_round, "answers", "xlsx"))
+
+    (vision,) = [row for row in rows if row[header[7]].value == "'-vision"]
+    assert (vision[header[6]].value, vision[header[6]].data_type) == ("'=Strategy", "s")
+
+
+def test_scores_xlsx_show_one_decimal_and_the_csv_keeps_every_digit(
+    facilitator_client, open_round, answered
+):
+    CityDimensionResult.objects.filter(city_result__round=open_round).update(score=58.33333333)
+
+    _header, rows = _sheet_rows(_export(facilitator_client, open_round, "city-scores", "xlsx"))
+    csv_rows = _csv_rows(_export(facilitator_client, open_round, "city-scores", "csv"))
+
+    assert {(row["Score"].value, row["Score"].number_format) for row in rows} == {(58.3, "0.0")}
+    assert {row[4] for row in csv_rows[1:]} == {"58.33333333"}
+
+
+def _practice_titles(bank, code):
+    return [
+        f"{code}: {option.label}" for option in question(bank, code).options.order_by("position")
+    ]
+
+
+def test_answers_xlsx_has_a_column_per_practice_ticked_or_not_on_its_questions_rows(
+    facilitator_client, open_round, bank, answered
+):
+    header, rows = _sheet_rows(_export(facilitator_client, open_round, "answers", "xlsx"))
+
+    data, skills, collab = (
+        _practice_titles(bank, code)
+        for code in ("data-practices", "skills-practices", "collab-practices")
+    )
+    assert header[len(ANSWER_HEADER) + 1 :] == [*data, *skills, *collab]
+    (row,) = [
+        row
+        for row in rows
+        if (row["Department"].value, row["Question (code)"].value) == ("Mobility", "data-practices")
+    ]
+    # error-reporting and lineage ticked; data-dictionary, change-notice, none, don't know not.
+    assert [row[title].value for title in data] == [1, 1, 0, 0, 0, 0]
+    assert {row[title].value for title in skills + collab} == {None}
+    (vision,) = [
+        row
+        for row in rows
+        if (row["Department"].value, row["Question (code)"].value)
+        == ("Mobility", "strategy-vision")
+    ]
+    assert {vision[title].value for title in data + skills + collab} == {None}
+
+
+def test_agreed_answers_xlsx_has_date_cells_and_a_column_per_practice(
+    facilitator_client, open_round, city, bank
+):
+    consensus = Consensus.objects.create(round=open_round, city=city, status="published")
+    agreed = AgreedAnswer.objects.create(
+        consensus=consensus,
+        question=question(bank, "skills-practices"),
+        agreed_at=datetime(2024, 1, 15, 12, 0, tzinfo=UTC),
+    )
+    agreed.choices.set([option(bank, "skills-practices", "job-profiles")])
+
+    _header, rows = _sheet_rows(_export(facilitator_client, open_round, "agreed-answers", "xlsx"))
+
+    (row,) = rows
+    assert (row["Agreed at (Europe/Brussels)"].value, row["Dimension"].value) == (
+        _wall_clock(2024, 1, 15, 13, 0),
+        question(bank, "skills-practices").dimension.title,
+    )
+    skills = _practice_titles(bank, "skills-practices")
+    assert [row[title].value for title in skills] == [0, 0, 0, 1, 0, 0]
+
+
+@pytest.mark.parametrize(
+    ("joined", "ticked"),
+    [
+        ("", [0, 0, 0]),
+        ("Lineage", [0, 1, 0]),
+        ("Error reporting; Lineage", [1, 1, 0]),
+        ("Error reporting; Lineage; A glossary; of terms", [1, 1, 1]),
+        ("A glossary; of terms", [0, 0, 1]),
+    ],
+)
+def test_practices_ticked_reads_the_labels_joined_in_bank_order(joined, ticked):
+    labels = ["Error reporting", "Lineage", "A glossary; of terms"]
+
+    assert practices_ticked(labels, joined) == ticked

@@ -9,7 +9,7 @@ from scoring import engine
 from scoring.bridge import engine_bank, engine_response
 from scoring.models import CityDimensionResult, CityResult
 from tests import factories
-from tests.web import FAST_HASHERS, bank_of, by_id, find_all, html, submit_answers, text
+from tests.web import FAST_HASHERS, attr, bank_of, by_id, find_all, html, submit_answers, text
 
 DEPARTMENTS = ("Mobility", "IT and data", "Urban planning")
 
@@ -236,3 +236,35 @@ def test_round_json_lists_only_their_own_city_for_an_officer(
     body = client.get(f"/rounds/{open_round.pk}/results.json").json()
 
     assert [c["city"]["slug"] for c in body["cities"]] == ["valenciennes"]
+
+
+def _breadcrumb(page):
+    (crumbs,) = find_all(html(page), "ol", class_="breadcrumb")
+    return [
+        (text(item), [attr(link, "href") for link in find_all(item, "a")])
+        for item in find_all(crumbs, "li")
+    ]
+
+
+def test_the_breadcrumb_leads_a_facilitator_back_to_the_dashboard(
+    client, open_round, city, facilitator
+):
+    client.force_login(facilitator)
+
+    crumbs = _breadcrumb(client.get(_results_url(open_round, city)))
+
+    assert crumbs == [
+        ("Rounds", ["/"]),
+        (f"{open_round.title}: dashboard", [f"/rounds/{open_round.pk}/dashboard/"]),
+        ("Rotterdam", []),
+    ]
+
+
+def test_the_breadcrumb_leads_an_officer_back_to_their_assessments(
+    client, open_round, city, officer
+):
+    client.force_login(officer)
+
+    crumbs = _breadcrumb(client.get(_results_url(open_round, city)))
+
+    assert crumbs == [("My assessments", ["/"]), (open_round.title, []), ("Rotterdam", [])]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 from django.utils import dateformat, timezone
@@ -266,6 +268,51 @@ def test_opening_a_closed_round_sets_it_open(facilitator_client, open_round):
 
     assert reply.status_code == 302
     assert Round.objects.get(pk=open_round.pk).status == Round.Status.OPEN
+
+
+def test_closing_asks_first_and_tells_what_it_changes(facilitator_client, open_round, officer):
+    draft = factories.ResponseFactory(
+        round=open_round, city=officer.membership.city, respondent=officer
+    )
+
+    page = facilitator_client.get(_status_url(open_round))
+
+    assert page.status_code == 200
+    consequences = text(by_id(html(page), "round-status-consequences"))
+    assert "1 response is still in progress" in consequences
+    assert "0 submitted responses stay as they are" in consequences
+    assert Round.objects.get(pk=open_round.pk).status == Round.Status.OPEN
+    assert Response.objects.get(pk=draft.pk).is_editable
+    tracker = html(facilitator_client.get(_tracker_url(open_round)))
+    assert find_all(tracker, id="round-status-record") == []  # nobody has closed it yet
+
+
+def test_closing_and_opening_again_record_who_and_when(facilitator_client, facilitator, open_round):
+    facilitator_client.post(_status_url(open_round), {"status": "closed"})
+    closed = Round.objects.get(pk=open_round.pk)
+
+    assert closed.status_changed_by == facilitator
+    assert timezone.now() - closed.status_changed_at < timedelta(minutes=1)
+    record = text(
+        by_id(html(facilitator_client.get(_tracker_url(open_round))), "round-status-record")
+    )
+    assert record == f"Closed on {_when(closed.status_changed_at)} by {facilitator.get_username()}."
+    confirm = html(facilitator_client.get(_status_url(open_round)))
+    assert text(find_all(confirm, "h1")[0]) == f"Open {open_round.title} again?"
+
+    facilitator_client.post(_status_url(open_round), {"status": "open"})
+    opened = Round.objects.get(pk=open_round.pk)
+    assert opened.status_changed_at > closed.status_changed_at
+    record = text(
+        by_id(html(facilitator_client.get(_tracker_url(open_round))), "round-status-record")
+    )
+    assert record.startswith("Opened again on ")
+
+
+def test_asking_for_the_status_a_round_has_records_nothing(facilitator_client, open_round):
+    facilitator_client.post(_status_url(open_round), {"status": "open"})
+
+    assert Round.objects.get(pk=open_round.pk).status_changed_at is None
 
 
 def test_an_unknown_round_status_is_refused(facilitator_client, open_round):

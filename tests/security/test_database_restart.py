@@ -336,12 +336,35 @@ def test_a_crash_interrupts_one_save_cleanly_and_the_app_starts_the_server_again
     )
 
 
+def _stop_database(pgdata: Path) -> str:
+    """`make db-stop`'s command, for the server in ``pgdata``."""
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("DJANGO_", "POLIS_")) and name != "DATABASE_URL"
+    }
+    environment.update(DJANGO_DEBUG="true", POLIS_PGDATA=str(pgdata))
+    stopped = subprocess.run(
+        [sys.executable, "manage.py", "stop_database"],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=WAIT + 10,
+        check=True,
+    )
+    return stopped.stdout
+
+
 def test_every_app_process_finds_the_embedded_server_again_after_it_was_stopped(world):
+    """Stopped by `make db-stop`, as a developer would."""
     assert world.first.status("/") == 200
     assert world.second.status("/") == 200
     old_pid = _postmaster_pid(world)
 
-    _pg_ctl(world.pgdata, "-m", "fast", "stop")
+    assert _stop_database(world.pgdata).startswith("Stopped the embedded PostgreSQL")
+    assert _postmaster_pid(world) is None
+    assert _stop_database(world.pgdata).endswith("is not running.\n")
 
     # Each process recovers by itself on its next request: the second finds the server the first
     # started, through the postmaster.pid it reads on every new connection.

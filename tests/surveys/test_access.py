@@ -238,7 +238,7 @@ ACCESS: dict[str, Rule] = {
     "scoring:round_status": Rule(
         _round,
         _no_round,
-        {"POST": {**FACILITATORS, "facilitator": 302, "admin": 302}},
+        {"GET": FACILITATORS, "POST": {**FACILITATORS, "facilitator": 302, "admin": 302}},
         data=lambda world: {"status": "open"},
     ),
     "scoring:export": Rule(
