@@ -8,6 +8,7 @@ import csv
 import io
 from datetime import date, datetime, time
 
+import openpyxl
 import pypdf
 import pytest
 from django.core.management import call_command
@@ -219,8 +220,10 @@ def test_the_plans_export_lists_every_action(client, demo, facilitator):
     assert len(rows) == 1 + 14
     assert sorted({row[1] for row in rows[1:]}) == ["Antwerp", "Rotterdam"]
     assert sum(row[11] == "True" for row in rows[1:]) == 4
-    xlsx = client.get(f"/rounds/{demo.pk}/exports/plans.xlsx")
-    assert xlsx.status_code == 200
+    xlsx = client.get(f"/rounds/{demo.pk}/exports/plans.xlsx?language=fr")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    assert sheet.title == "Plans d'action"
+    assert sheet.max_row == 1 + 14
 
 
 def _plan_for(slug: str) -> None:

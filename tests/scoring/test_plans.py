@@ -378,3 +378,34 @@ def test_the_plan_page_reads_a_constant_number_of_queries(
         response = client.get(f"/cities/{city.slug}/plans/{KEY}/")
 
     assert len(find_all(by_id(html(response), "plan-table"), "tr")) == 31
+
+
+def test_editing_an_adopted_action_keeps_its_recommendations_dimension_and_kind(
+    client, city, officer
+):
+    recommendation = (
+        Recommendation.objects.filter(dimension__questionnaire__key=KEY, kind="tool")
+        .select_related("dimension")
+        .first()
+    )
+    action = _action(
+        city,
+        officer,
+        recommendation=recommendation,
+        dimension_code=recommendation.dimension.code,
+        kind="tool",
+    )
+    other = "strategy" if recommendation.dimension.code != "strategy" else "skills"
+    client.force_login(officer)
+
+    response = client.post(
+        _action_url(action), _fields(title="Our own wording", dimension_code=other, kind="skill")
+    )
+
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert (action.title, action.dimension_code, action.kind) == (
+        "Our own wording",
+        recommendation.dimension.code,
+        "tool",
+    )
