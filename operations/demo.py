@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from scoring import engine
 from scoring.change import previous_round
 from scoring.consensus import (
     Agreed,
@@ -25,7 +26,8 @@ from scoring.consensus import (
     consensus_publish,
     consensus_save,
 )
-from scoring.models import Consensus
+from scoring.models import Action, Consensus
+from scoring.results import PeerFigures, city_report
 from scoring.services import round_recompute
 from surveys.models import (
     Answer,
@@ -389,3 +391,103 @@ def seed_consensus(round_: Round, city_slug: str = DEMO_CONSENSUS_CITY) -> bool:
         by=facilitator,
     )
     return True
+
+
+DEMO_PLAN_CITIES = ("antwerp", "rotterdam")
+
+
+@dataclass(frozen=True)
+class DemoAction:
+    """How one demo action went: its final status, and its note."""
+
+    status: str
+    note: str = ""
+
+
+# Per next step of the first round (weakest dimension first), how its adopted recommendations
+# went before the follow-up: most done, one dropped, the open ones overdue by now.
+DEMO_OUTCOMES = (
+    (
+        DemoAction("done", "Delivered and in use."),
+        DemoAction("done", "Delivered."),
+        DemoAction("done", "Done with the neighbouring city."),
+    ),
+    (DemoAction("done", "Delivered."), DemoAction("dropped", "Replaced by a regional project.")),
+    (DemoAction("planned"),),
+)
+# And one the city wrote itself for its weakest dimension, still in progress: (kind, title).
+DEMO_OWN_ACTION = ("practice", "Review the quality of our open data every quarter")
+DEMO_OWN_OUTCOME = DemoAction("in_progress", "Waiting for the budget decision.")
+
+
+def seed_plans(follow_up: Round) -> list[str]:
+    """Action plans for Antwerp and Rotterdam in the follow-up's questionnaire: the first round's
+    next steps adopted after it closed, most done before the follow-up opened, some overdue.
+    Returns the names of the cities given a plan (none that have one already)."""
+    previous = previous_round(follow_up)
+    if previous is None:
+        return []
+    key = follow_up.questionnaire.key
+    seeded = []
+    for city in previous.cities.filter(slug__in=DEMO_PLAN_CITIES).order_by("name"):
+        if Action.objects.filter(city=city, questionnaire_key=key).exists():
+            continue
+        report = city_report(previous, city, PeerFigures({}))
+        officers = list(Membership.objects.filter(city=city).select_related("user"))
+        if not report.next_steps or not officers:
+            continue
+        _seed_city_plan(previous, follow_up, report.next_steps, officers)
+        seeded.append(city.name)
+    return seeded
+
+
+def _seed_city_plan(
+    previous: Round,
+    follow_up: Round,
+    steps: tuple[engine.NextStep, ...],
+    officers: list[Membership],
+) -> None:
+    adopted_on = previous.closes_on + timedelta(days=21)
+    between = (follow_up.opens_on - adopted_on).days
+    for index, (step, outcomes) in enumerate(zip(steps, DEMO_OUTCOMES, strict=False)):
+        recommendations = [*step.skills, *step.tools, *step.practices]
+        # (recommendation id or None, kind, title, outcome)
+        adopted: list[tuple[int | None, str, str, DemoAction]] = [
+            (r.ref, r.kind, r.title, outcome)
+            for r, outcome in zip(recommendations, outcomes, strict=False)
+        ]
+        if index == 0:
+            adopted.append((None, *DEMO_OWN_ACTION, DEMO_OWN_OUTCOME))
+        for number, (ref, kind, title, outcome) in enumerate(adopted):
+            owner = officers[number % len(officers)]
+            done = outcome.status == Action.Status.DONE
+            due = adopted_on + timedelta(days=between * (number + 2) // 6)
+            action = Action(
+                city=owner.city,
+                questionnaire_key=follow_up.questionnaire.key,
+                dimension_code=step.dimension,
+                recommendation_id=ref,
+                kind=kind,
+                title=title,
+                department=owner.department,
+                due_on=due,
+                created_at=_at(adopted_on),
+                updated_at=_at(adopted_on),
+                updated_by=owner.user,
+            )
+            action._history_user = owner.user  # type: ignore[attr-defined]
+            action._history_date = action.created_at  # type: ignore[attr-defined]
+            action.save()
+            if outcome.status == Action.Status.PLANNED:
+                continue
+            changed = due - timedelta(days=10) if done else adopted_on + timedelta(days=60)
+            action.status = outcome.status
+            action.note = outcome.note
+            action.done_on = changed if done else None
+            action.updated_at = _at(changed)
+            action._history_date = action.updated_at  # type: ignore[attr-defined]
+            action.save()
+
+
+def _at(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(10, 0)))

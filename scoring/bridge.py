@@ -35,6 +35,7 @@ def engine_bank(bank: Bank) -> engine.Bank:
                 kind=r.kind,
                 title=r.title,
                 body=r.body,
+                ref=r.pk,
             )
             for s in bank.sections
             for r in s.recommendations

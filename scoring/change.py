@@ -35,10 +35,18 @@ class Change(NamedTuple):
         delta = self.delta
         if delta is None:
             return score_text(self.after)
+        arrow = "■" if abs(delta) < 0.05 else "▲" if delta > 0 else "▼"
+        return f"{score_text(self.after)} {arrow} {self.delta_text}"
+
+    @property
+    def delta_text(self) -> str:
+        """The change with its sign ("+3.0", "-1.5"; "±0.0" under 0.05), a dash without one."""
+        delta = self.delta
+        if delta is None:
+            return "—"
         if abs(delta) < 0.05:
-            return f"{score_text(self.after)} ■ ±{score_text(0.0)}"
-        arrow, sign = ("▲", "+") if delta > 0 else ("▼", "-")
-        return f"{score_text(self.after)} {arrow} {sign}{score_text(abs(delta))}"
+            return f"±{score_text(0.0)}"
+        return f"{'+' if delta > 0 else '-'}{score_text(abs(delta))}"
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ class RecommendationDef:
     kind: str  # "skill", "tool" or "practice"
     title: str
     body: str
+    ref: int = 0  # the caller's id of the recommendation (the bank row), for adopting it
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from scoring.answers_csv import ANSWER_HEADER, answer_rows, answers_csv
 from scoring.csv_text import CHUNK, COMMA, Separators, csv_stream
-from scoring.models import AgreedAnswer, CityDimensionResult, DimensionScore
+from scoring.models import Action, AgreedAnswer, CityDimensionResult, DimensionScore
 from scoring.xlsx_sheet import LABEL_JOINER, SheetFacts, xlsx_file
 from surveys.models import Dimension, Option, Question, Round
 
@@ -137,6 +137,51 @@ def agreed_rows(round: Round, language: str) -> Iterator[tuple[Any, ...]]:
         )
 
 
+PLAN_HEADER = (
+    "questionnaire",
+    "city",
+    "dimension",
+    "kind",
+    "action",
+    "recommendation",
+    "department",
+    "due_on",
+    "status",
+    "note",
+    "done_on",
+    "overdue",
+    "updated_at",
+)
+
+
+def plan_rows(round: Round, language: str) -> Iterator[tuple[Any, ...]]:
+    """Every city's action plan in the round's questionnaire (all rounds of it: a plan spans
+    them), a row per action; the adopted recommendation's title in ``language``."""
+    actions = (
+        Action.objects.filter(questionnaire_key=round.questionnaire.key)
+        .with_overdue(timezone.localdate())
+        .select_related("city", "recommendation")
+        .order_by("city__name", "due_on", "pk")
+    )
+    for action in actions.iterator(chunk_size=CHUNK):
+        recommendation = action.recommendation
+        yield (
+            action.questionnaire_key,
+            action.city.name,
+            action.dimension_code,
+            action.kind,
+            action.title,
+            _in(recommendation, "title", language) if recommendation else "",
+            action.department,
+            action.due_on.isoformat(),
+            action.status,
+            action.note,
+            action.done_on.isoformat() if action.done_on else "",
+            action.overdue,  # type: ignore[attr-defined]  # annotated by with_overdue
+            action.updated_at.isoformat(),
+        )
+
+
 def _in(row: Any, field: str, language: str) -> str:
     return str(getattr(row, f"{field}_{language}") or getattr(row, f"{field}_en"))
 
@@ -146,6 +191,7 @@ EXPORTS = {
     "response-scores": RESPONSE_SCORE_HEADER,
     "city-scores": CITY_SCORE_HEADER,
     "agreed-answers": AGREED_HEADER,
+    "plans": PLAN_HEADER,
 }
 
 # The spreadsheet's titles: its sheet, and a row of column titles in the reader's language. The
@@ -158,6 +204,7 @@ SHEET_TITLES = {
     "response-scores": _("Scores per response"),
     "city-scores": _("Scores per city"),
     "agreed-answers": _("Agreed answers"),
+    "plans": _("Action plans"),
 }
 COLUMN_TITLES = {
     "round": _("Round"),
@@ -191,6 +238,16 @@ COLUMN_TITLES = {
     "responses": _("Responses"),
     "rationale": _("Rationale"),
     "agreed_at": _("Agreed at"),
+    "questionnaire": _("Questionnaire (key)"),
+    "kind": _("Kind"),
+    "action": _("Action"),
+    "recommendation": _("Recommendation"),
+    "due_on": _("Due date"),
+    "status": _("Status"),
+    "note": _("Note"),
+    "done_on": _("Done on"),
+    "overdue": _("Overdue"),
+    "updated_at": _("Last changed at"),
 }
 
 
@@ -202,6 +259,8 @@ def export_rows(kind: str, round: Round, language: str) -> Iterator[tuple[Any, .
         return response_score_rows(round)
     if kind == "agreed-answers":
         return agreed_rows(round, language)
+    if kind == "plans":
+        return plan_rows(round, language)
     return city_score_rows(round)
 
 

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from surveys.models import City, Dimension, Option, Question, Response, Round
+from surveys.models import (
+    City,
+    Dimension,
+    Option,
+    Question,
+    Recommendation,
+    Response,
+    Round,
+)
 
 
 class ResponseResult(models.Model):
@@ -192,3 +202,94 @@ class AgreedAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.consensus}: {self.question_id}"
+
+
+class ActionQuerySet(models.QuerySet["Action"]):
+    def counted(self) -> ActionQuerySet:
+        """The actions a plan's completion counts: all but the dropped ones."""
+        return self.exclude(status=Action.Status.DROPPED)
+
+    def overdue(self, today: date) -> ActionQuerySet:
+        return self.filter(Action.overdue_condition(today))
+
+    def with_overdue(self, today: date) -> ActionQuerySet:
+        """Each action with ``overdue``: whether it is late on ``today``."""
+        return self.annotate(
+            overdue=ExpressionWrapper(Action.overdue_condition(today), output_field=BooleanField())
+        )
+
+
+class Action(models.Model):
+    """One step a city plans towards the next stage of a dimension: adopted from a recommendation
+    or written by the city. It belongs to the city and the questionnaire's key, so the plan
+    carries from one round (and bank version) of the questionnaire to the next."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
+
+    OPEN_STATUSES = (Status.PLANNED, Status.IN_PROGRESS)
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="actions")
+    questionnaire_key = models.SlugField(_("questionnaire"), max_length=80)
+    # By code, not by row: dimensions are rows of one bank version, the plan outlives versions.
+    dimension_code = models.SlugField(_("dimension"), max_length=80)
+    recommendation = models.ForeignKey(
+        Recommendation,
+        verbose_name=_("recommendation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Recommendation.Kind.choices)
+    title = models.CharField(_("action"), max_length=200)
+    department = models.CharField(_("owning department"), max_length=120)
+    due_on = models.DateField(_("due date"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["questionnaire_key", "city"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["planned", "in_progress", "done", "dropped"]),
+                name="action_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["skill", "tool", "practice"]), name="action_kind_valid"
+            ),
+            # The day it was done is known exactly when it is done.
+            models.CheckConstraint(
+                condition=Q(status="done", done_on__isnull=False)
+                | (~Q(status="done") & Q(done_on__isnull=True)),
+                name="action_done_on_when_done",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.city}: {self.title}"
+
+    @staticmethod
+    def overdue_condition(today: date) -> Q:
+        """Still to do (planned or in progress) and due before ``today``: the one rule of late."""
+        return Q(status__in=Action.OPEN_STATUSES, due_on__lt=today)

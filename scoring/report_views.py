@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from scoring.change import city_change
 from scoring.commitments import commitments_state
 from scoring.consensus import agreed_context
+from scoring.plan_progress import plan_context
 from scoring.report import report_pdf, score_bars
 from scoring.results import city_report, peer_figures
 from scoring.selectors import peer_minimum_for, round_and_city_for
@@ -20,6 +21,7 @@ from surveys.selectors import AnyUser
 
 def _context(round_: Round, city: City, user: AnyUser) -> dict[str, object]:
     report = city_report(round_, city, peer_figures(round_, city, peer_minimum_for(user)))
+    own_change = city_change(round_, city) if report.has_result else None
     return {
         "round": round_,
         "city": city,
@@ -27,8 +29,9 @@ def _context(round_: Round, city: City, user: AnyUser) -> dict[str, object]:
         "bars": score_bars(report),
         "bars_title": _("Score per dimension for %(city)s") % {"city": city.name},
         **agreed_context(round_, city, report),
-        "own_change": city_change(round_, city) if report.has_result else None,
+        "own_change": own_change,
         "commitments": commitments_state(round_, city),
+        **plan_context(round_, report, own_change, peer_minimum_for(user)),
     }
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from scoring import consensus_views, facilitator_views, report_views, views
+from scoring import consensus_views, facilitator_views, plan_views, report_views, views
 
 app_name = "scoring"
 
@@ -48,6 +48,22 @@ urlpatterns = [
         "rounds/<int:round_id>/cities/<slug:city_slug>/consensus/",
         consensus_views.consensus_page,
         name="consensus",
+    ),
+    path("cities/<slug:city_slug>/plans/<slug:key>/", plan_views.plan, name="plan"),
+    path(
+        "cities/<slug:city_slug>/plans/<slug:key>/actions/new/",
+        plan_views.action_new,
+        name="action_new",
+    ),
+    path(
+        "cities/<slug:city_slug>/plans/<slug:key>/actions/<int:action_id>/",
+        plan_views.action_page,
+        name="action",
+    ),
+    path(
+        "cities/<slug:city_slug>/plans/<slug:key>/actions/<int:action_id>/status/",
+        plan_views.action_status,
+        name="action_status",
     ),
     path("how-scoring-works/", views.scoring_explained, name="explained"),
     path("rounds/<int:round_id>/results.json", views.round_results_json, name="round_results_json"),

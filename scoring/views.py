@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from scoring import charts
@@ -14,6 +15,7 @@ from scoring.consensus import agreed_context, agreed_json, published_cities
 from scoring.dashboard import RADAR_CITIES, CityRow, Dashboard, dashboard_for
 from scoring.divergence import divergence_for
 from scoring.exports import SHEET_TITLES
+from scoring.plan_progress import plan_context, plans_json, plans_overview
 from scoring.results import city_report, peer_figures
 from scoring.selectors import peer_minimum_for, round_and_city_for, round_for_results
 from surveys.models import Questionnaire
@@ -32,8 +34,8 @@ def city_results(request: HttpRequest, round_id: int, city_slug: str) -> HttpRes
         **agreed_context(round_, city, report),
         "commitments": commitments_state(round_, city),
     }
+    own_change = city_change(round_, city) if report.has_result else None
     if report.has_result:
-        own_change = city_change(round_, city)
         if own_change is not None:
             context["own_change"] = own_change
             context["own_change_figure"] = charts.change_bars(
@@ -44,6 +46,7 @@ def city_results(request: HttpRequest, round_id: int, city_slug: str) -> HttpRes
         context["departments_figure"] = charts.department_dots(
             report.dimensions, report.departments
         )
+    context.update(plan_context(round_, report, own_change, peer_minimum_for(request.user)))
     return render(request, "scoring/city_results.html", context)
 
 
@@ -51,8 +54,13 @@ def city_results(request: HttpRequest, round_id: int, city_slug: str) -> HttpRes
 def city_results_json(request: HttpRequest, round_id: int, city_slug: str) -> JsonResponse:
     round_, city = round_and_city_for(request.user, round_id, city_slug)
     peers = peer_figures(round_, city, peer_minimum_for(request.user))
+    plan = plans_json(round_.questionnaire.key, [city])[city.pk]
     return JsonResponse(
-        {**city_report(round_, city, peers).as_json(), "agreed": agreed_json(round_, city)}
+        {
+            **city_report(round_, city, peers).as_json(),
+            "agreed": agreed_json(round_, city),
+            "plan": plan,
+        }
     )
 
 
@@ -63,6 +71,7 @@ def round_results_json(request: HttpRequest, round_id: int) -> JsonResponse:
     # Facilitators' medians are the same for every city; an officer's depend on their city.
     shared = peer_figures(round_, cities[0], None) if minimum is None and cities else None
     agreed = published_cities(round_)  # one query: most cities have no agreed result
+    plans = plans_json(round_.questionnaire.key, cities)  # one query for every city
     return JsonResponse(
         {
             "round": {"id": round_.pk, "title": round_.title, "demo_data": round_.is_demo},
@@ -72,6 +81,7 @@ def round_results_json(request: HttpRequest, round_id: int) -> JsonResponse:
                         round_, city, shared or peer_figures(round_, city, minimum)
                     ).as_json(),
                     "agreed": agreed_json(round_, city) if city.pk in agreed else None,
+                    "plan": plans[city.pk],
                 }
                 for city in cities
             ],
@@ -107,6 +117,9 @@ def dashboard(request: HttpRequest, round_id: int) -> HttpResponse:
         ),
         "change": board.change,
         "rule_grid": rule_grid(round_, [row.city for row in page]),
+        "plans": plans_overview(
+            round_.questionnaire.key, [row.city.pk for row in board.rows], timezone.localdate()
+        ),
         "overlay_figure": _overlay_figure(board, list(page)),
     }
     return render(request, "scoring/dashboard.html", context)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django import template
 
 from scoring.divergence import DivergentQuestion
@@ -35,3 +37,9 @@ def dimension_title(report: CityReport, code: str) -> str:
 def level_of(item: DivergentQuestion, department: str) -> str:
     level = item.levels.get(department)
     return "—" if level is None else f"{level:.1f}".removesuffix(".0")
+
+
+@register.filter
+def title_of(titles: Mapping[str, str], code: str) -> str:
+    """A dimension's title from ``titles`` by code; the code itself where the bank has none."""
+    return titles.get(code, code)

@@ -16,8 +16,9 @@ from django.utils import translation
 from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
 
+from scoring.models import Action
 from surveys.answers import answers_load
-from surveys.models import Question, Response, Round
+from surveys.models import Question, Recommendation, Response, Round
 from surveys.services import answers_save
 from surveys.structure import AnswerValue, SectionView, bank_for
 
@@ -275,6 +276,56 @@ def _consensus_draft(page: Page) -> None:
     expect(page.locator("section.consensus-item").first).to_be_visible()
 
 
+def _plan_url(slug: str = "rotterdam") -> str:
+    return f"/cities/{slug}/plans/{demo_round(ROUND_1).questionnaire.key}/"
+
+
+def _demo_action() -> Action:
+    """Rotterdam's action with the longest history in the demo plan."""
+    return Action.objects.filter(city__slug="rotterdam").exclude(status="planned").order_by("pk")[0]
+
+
+def _results_plan(page: Page) -> None:
+    # Rotterdam's plan in the follow-up: actions done beside each dimension's change.
+    page.goto(f"/rounds/{demo_round(ROUND_3).pk}/cities/rotterdam/results/")
+    expect(page.locator("#plan-progress")).to_be_visible()
+    wait_for_charts(page)
+
+
+def _plan(page: Page) -> None:
+    page.goto(_plan_url())
+    expect(page.locator("#plan-table")).to_be_visible()
+
+
+def _action(page: Page) -> None:
+    page.goto(f"{_plan_url()}actions/{_demo_action().pk}/")
+    expect(page.locator("#action-history")).to_be_visible()
+
+
+def _action_errors(page: Page) -> None:
+    """The action's edit form sent without a title: nothing is stored."""
+    page.goto(f"{_plan_url()}actions/{_demo_action().pk}/")
+    page.locator("#id_title").fill("")
+    page.locator("#edit-heading ~ form button[type=submit]").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+
+
+def _action_adopt(page: Page) -> None:
+    recommendation = Recommendation.objects.filter(
+        dimension__questionnaire=demo_round(ROUND_3).questionnaire
+    ).first()
+    assert recommendation is not None
+    page.goto(f"{_plan_url()}actions/new/?recommendation={recommendation.pk}")
+    expect(page.locator("#adopted-recommendation")).to_be_visible()
+
+
+def _action_new_errors(page: Page) -> None:
+    """An action of one's own sent empty: nothing is stored."""
+    page.goto(f"{_plan_url()}actions/new/")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+
+
 # --- Facilitators ------------------------------------------------------------------------------
 
 
@@ -374,6 +425,12 @@ PAGE_STATES: list[PageState] = [
     PageState("round-change", "every-city", FACILITATOR, _round_change),
     PageState("consensus", "published", FACILITATOR, _consensus),
     PageState("consensus", "draft", FACILITATOR, _consensus_draft),
+    PageState("results", "plan-progress", SUBMITTED, _results_plan),
+    PageState("plan", "with-overdue", SUBMITTED, _plan),
+    PageState("action", "history", SUBMITTED, _action),
+    PageState("action", "with-errors", SUBMITTED, _action_errors),
+    PageState("action-new", "adopt", SUBMITTED, _action_adopt),
+    PageState("action-new", "with-errors", SUBMITTED, _action_new_errors),
 ]
 
 # Each of our pages once, in its state with the most text (messages, errors, charts): the walk
@@ -405,5 +462,8 @@ TRANSLATED_STATES: list[PageState] = [
         "consensus--draft",
         "results--commitments",
         "dashboard--rule-grid",
+        "plan--with-overdue",
+        "action--with-errors",
+        "action-new--with-errors",
     }
 ]

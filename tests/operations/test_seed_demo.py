@@ -18,6 +18,7 @@ from surveys.models import Answer, City, Membership, Response, Round
 pytestmark = pytest.mark.django_db
 
 SESSION_1 = "Session 1 — Data-Driven Government (summer 2021)"
+FOLLOW_UP = "Session 1 follow-up — Data-Driven Government (spring 2023)"
 SESSION_2 = "Session 2 — Insight-Driven Mobility Planning (early 2022)"
 CITIES = ["Antwerp", "Mechelen", "Norfolk", "Rotterdam", "Valenciennes"]
 FIXTURE_ROUNDS = yaml.safe_load(
@@ -79,6 +80,7 @@ def test_seed_reports_the_submitted_responses_per_round(seeded):
                 for entry in FIXTURE_ROUNDS
             ),
             f"{SESSION_1}: Antwerp's consensus published\n",
+            f"{FOLLOW_UP}: action plans of Antwerp and Rotterdam\n",
             "Demo data ready.\n",
         ]
     )

@@ -65,6 +65,10 @@ SIGNED_IN = {
     "scoring:round_results_json",
     "scoring:consensus",
     "scoring:explained",
+    "scoring:plan",
+    "scoring:action_new",
+    "scoring:action",
+    "scoring:action_status",
 }
 
 ADMIN_SITE = {

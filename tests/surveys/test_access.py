@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from urllib.parse import quote
 
@@ -17,7 +18,7 @@ from django.urls import reverse
 
 from operations.demo import demo_values
 from scoring import urls as scoring_urls
-from scoring.models import CityResult, ResponseResult
+from scoring.models import Action, CityResult, ResponseResult
 from surveys import urls as surveys_urls
 from surveys.models import Answer, Invitation, Response
 from surveys.structure import AnswerValue
@@ -43,6 +44,7 @@ class World:
     response: Any
     bank: Any
     invitation: Any
+    action: Any = None  # an action of the city's plan in the round's questionnaire
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,32 @@ def _city(world):
 
 def _no_city_round(world):
     return {"round_id": world.round.pk + 10_000, "city_slug": world.city.slug}
+
+
+def _plan(world):
+    return {"city_slug": world.city.slug, "key": world.round.questionnaire.key}
+
+
+def _no_plan_city(world):
+    return {"city_slug": "atlantis", "key": world.round.questionnaire.key}
+
+
+def _action(world):
+    return {**_plan(world), "action_id": world.action.pk}
+
+
+def _no_action(world):
+    return {**_plan(world), "action_id": world.action.pk + 10_000}
+
+
+def _action_data(world):
+    return {
+        "title": "Open the parking data",
+        "dimension_code": "strategy",
+        "kind": "tool",
+        "department": "Mobility",
+        "due_on": "2030-01-31",
+    }
 
 
 def _answer_data(world):
@@ -116,6 +144,8 @@ def _made_up_link(world):
 QUESTIONNAIRE_ONLY = {"foreign": 404, "facilitator": 404, "admin": 404}
 RESULTS = {"owner": 200, "colleague": 200, "foreign": 404, "facilitator": 200, "admin": 200}
 FACILITATORS = {"owner": 404, "colleague": 404, "foreign": 404, "facilitator": 200, "admin": 200}
+# A city's action plan: its officers and facilitators change it; another city's officer gets 404.
+PLAN_CHANGES = {"owner": 302, "colleague": 302, "foreign": 404, "facilitator": 302, "admin": 302}
 
 ACCESS: dict[str, Rule] = {
     "surveys:resume": Rule(
@@ -241,6 +271,19 @@ ACCESS: dict[str, Rule] = {
         {"GET": FACILITATORS, "POST": {**FACILITATORS, "facilitator": 302, "admin": 302}},
         data=lambda world: {"version": "1", "action": "save"},
     ),
+    "scoring:plan": Rule(_plan, _no_plan_city, {"GET": RESULTS}),
+    "scoring:action_new": Rule(
+        _plan, _no_plan_city, {"GET": RESULTS, "POST": PLAN_CHANGES}, data=_action_data
+    ),
+    "scoring:action": Rule(
+        _action, _no_action, {"GET": RESULTS, "POST": PLAN_CHANGES}, data=_action_data
+    ),
+    "scoring:action_status": Rule(
+        _action,
+        _no_action,
+        {"POST": PLAN_CHANGES},
+        data=lambda world: {"status": "done", "note": "Delivered."},
+    ),
 }
 
 # Only these requests may change the owner's response (reopening is what they are for).
@@ -281,7 +324,18 @@ def world(ddg, city, other_city, officer):
     invitee.set_unusable_password()
     invitee.save()
     invitation = Invitation.objects.create(round=round_, user=invitee)
-    return World(round=round_, city=city, response=response, bank=bank, invitation=invitation)
+    action = Action.objects.create(
+        city=city,
+        questionnaire_key=ddg.key,
+        dimension_code="strategy",
+        kind="skill",
+        title="Appoint a data steward",
+        department="Mobility",
+        due_on=date(2030, 6, 30),
+    )
+    return World(
+        round=round_, city=city, response=response, bank=bank, invitation=invitation, action=action
+    )
 
 
 def _snapshot():
@@ -294,6 +348,7 @@ def _snapshot():
         ),
         "response_results": ResponseResult.objects.count(),
         "city_results": sorted(CityResult.objects.values_list("pk", "responses")),
+        "actions": sorted(Action.objects.values_list("pk", "title", "status", "updated_at")),
     }
 
 

@@ -12,6 +12,7 @@ from operations.demo import (
     seed_answers,
     seed_consensus,
     seed_people,
+    seed_plans,
     seed_rounds,
     seed_synthetic,
 )
@@ -63,4 +64,10 @@ class Command(BaseCommand):
         first_round = rounds[0][0]
         if seed_consensus(first_round):
             self.stdout.write(f"{first_round.title}: Antwerp's consensus published")
+        # The follow-up of the first round's questionnaire: plans made after the first round.
+        for round_, _status in rounds[1:]:
+            if round_.questionnaire.key == first_round.questionnaire.key:
+                planned = seed_plans(round_)
+                if planned:
+                    self.stdout.write(f"{round_.title}: action plans of {' and '.join(planned)}")
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
