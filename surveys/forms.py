@@ -13,6 +13,7 @@ from django import forms
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from surveys.exchange_forms import ExchangeChoices, ExchangesField
 from surveys.models import Question
 from surveys.structure import AnswerValue, Bank, SectionView
 
@@ -59,12 +60,13 @@ class AnswersForm(forms.Form):
         *args: Any,
         questions: Sequence[Question],
         initial_answers: Mapping[int, AnswerValue] | None = None,
+        departments: Sequence[str] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.questions = questions
         for question in questions:
-            self.fields.update(_question_fields(question))
+            self.fields.update(_question_fields(question, departments))
         if not self.is_bound and initial_answers:
             for question in questions:
                 if question.pk in initial_answers:
@@ -110,10 +112,11 @@ class QuestionnaireForm(AnswersForm):
         super().__init__(*args, questions=tuple(bank.questions()), **kwargs)
 
 
-def _question_fields(question: Question) -> dict[str, forms.Field]:
-    """A question's answer field, then its comment and evidence link."""
+def _question_fields(question: Question, departments: Sequence[str]) -> dict[str, forms.Field]:
+    """A question's answer field, then its comment and evidence link (``departments``: the
+    partners a data-exchanges question offers besides its external ones)."""
     return {
-        field_name(question): _answer_field(question),
+        field_name(question): _answer_field(question, departments),
         field_name(question, "comment"): forms.CharField(
             label=_("Comment (optional)"),
             required=False,
@@ -140,11 +143,17 @@ class QuestionGroup:
     evidence: forms.BoundField
 
 
-def _answer_field(question: Question) -> forms.Field:
+def _answer_field(question: Question, departments: Sequence[str]) -> forms.Field:
     label = question.text
     # A bank's help text is plain text: templates/surveys/includes/field.html escapes it, unlike
     # Django's and crispy's field templates, which take help text as HTML.
     help_text = question.help_text
+    if question.kind == Question.Kind.EXCHANGES:
+        return ExchangesField(
+            label=label,
+            help_text=help_text,
+            choices=ExchangeChoices.of(question, departments),
+        )
     options = list(question.options.all())
     if question.kind in Question.CHOICE_KINDS:
         return forms.TypedChoiceField(
@@ -197,6 +206,8 @@ def _initial_for(question: Question, value: AnswerValue) -> dict[str, Any]:
         answer = list(value.choice_ids)
     elif question.kind == Question.Kind.NUMBER:
         answer = value.number
+    elif question.kind == Question.Kind.EXCHANGES:
+        answer = value.exchanges
     else:
         answer = value.text
     return {
@@ -216,6 +227,8 @@ def _value_for(question: Question, answer: Any, comment: str, evidence: str) -> 
     if question.kind == Question.Kind.NUMBER:
         number = Decimal(answer) if answer is not None else None
         return AnswerValue(number=number, comment=comment, evidence_url=evidence)
+    if question.kind == Question.Kind.EXCHANGES:
+        return AnswerValue(exchanges=answer, comment=comment, evidence_url=evidence)
     return AnswerValue(text=answer.strip(), comment=comment, evidence_url=evidence)
 
 
