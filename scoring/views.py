@@ -12,6 +12,7 @@ from scoring.change import city_change, round_change
 from scoring.consensus import agreed_context, agreed_json, published_cities
 from scoring.dashboard import RADAR_CITIES, dashboard_for
 from scoring.divergence import divergence_for
+from scoring.exchanges import network_context
 from scoring.results import city_report, peer_figures
 from scoring.selectors import peer_minimum_for, round_and_city_for, round_for_results
 from surveys.models import Questionnaire
@@ -41,6 +42,7 @@ def city_results(request: HttpRequest, round_id: int, city_slug: str) -> HttpRes
         context["departments_figure"] = charts.department_dots(
             report.dimensions, report.departments
         )
+        context.update(network_context(round_, city.pk))
     return render(request, "scoring/city_results.html", context)
 
 
