@@ -4,12 +4,15 @@ city or for every city), turned into `scoring.network` reports, and the rows of 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
+
+from django.utils import translation
 
 from scoring.network import Network, Party, Report, network_for
 from scoring.network_chart import network_figure
-from surveys.models import Exchange, Option, Question, Response, Round
+from surveys.models import City, Exchange, Option, Question, Response, Round
 from surveys.structure import Bank, bank_for
 
 
@@ -18,6 +21,7 @@ class ExchangeRow:
     """One stored exchange with its city, department and the options it points at."""
 
     city_id: int
+    city_name: str
     department: str
     direction: str
     partner_department: str
@@ -63,6 +67,7 @@ def exchange_rows(round_: Round, city_ids: Iterable[int] | None = None) -> list[
     return [
         ExchangeRow(
             city_id=city_id,
+            city_name=city_name,
             department=department,
             direction=direction,
             partner_department=partner_department,
@@ -70,7 +75,16 @@ def exchange_rows(round_: Round, city_ids: Iterable[int] | None = None) -> list[
             means=options[means_id],
             frequency=options[frequency_id],
         )
-        for city_id, department, direction, partner_department, partner_id, means_id, frequency_id in rows.order_by(
+        for (
+            city_id,
+            city_name,
+            department,
+            direction,
+            partner_department,
+            partner_id,
+            means_id,
+            frequency_id,
+        ) in rows.order_by(
             "answer__response__city__name",
             "answer__response__department",
             "answer__response_id",
@@ -78,6 +92,7 @@ def exchange_rows(round_: Round, city_ids: Iterable[int] | None = None) -> list[
             "id",
         ).values_list(
             "answer__response__city_id",
+            "answer__response__city__name",
             "answer__response__department",
             "direction",
             "partner_department",
@@ -116,15 +131,71 @@ def city_network(round_: Round, city_id: int) -> Network | None:
     return round_networks(round_, [city_id]).get(city_id) or network_for([], ())
 
 
+@dataclass(frozen=True)
+class CityNetworkRow:
+    """A city's line of the dashboard's data-sharing table (``network`` None: no submission)."""
+
+    city: City
+    network: Network | None
+
+
+def dashboard_networks(round_: Round, cities: Iterable[City]) -> list[CityNetworkRow] | None:
+    """The dashboard's data-sharing line of each of ``cities`` (two queries for all); None
+    when the round's bank asks no data exchanges."""
+    if not asks_exchanges(bank_for(round_.questionnaire)):
+        return None
+    cities = list(cities)
+    networks = round_networks(round_, [city.pk for city in cities])
+    return [CityNetworkRow(city=city, network=networks.get(city.pk)) for city in cities]
+
+
 def network_context(round_: Round, city_id: int) -> dict[str, object]:
-    """What templates/scoring/includes/network.html needs: the network, its picture and the
-    share of automated flows as a whole percentage; nothing where the bank asks no exchanges."""
+    """What templates/scoring/includes/network.html needs: the network and its picture;
+    nothing where the round's bank asks no data exchanges."""
     network = city_network(round_, city_id)
     if network is None:
         return {}
-    share = network.automated_share
-    return {
-        "network": network,
-        "network_figure": network_figure(network),
-        "network_automated_percent": 0 if share is None else round(100 * share),
-    }
+    return {"network": network, "network_figure": network_figure(network)}
+
+
+EXCHANGE_HEADER = (
+    "round",
+    "city",
+    "department",
+    "direction",
+    "direction_label",
+    "partner_type",
+    "partner",
+    "partner_label",
+    "means",
+    "means_label",
+    "frequency",
+    "frequency_label",
+)
+
+
+def exchange_export_rows(round_: Round, language: str) -> Iterator[tuple[Any, ...]]:
+    """The round's exchanges as export rows: codes, and their labels in ``language`` (English
+    where a label lacks it). A department partner's code and label are its name."""
+    with translation.override(language):
+        directions = {code: str(label) for code, label in Exchange.Direction.choices}
+    for row in exchange_rows(round_):
+        partner = row.partner_party
+        yield (
+            round_.title,
+            row.city_name,
+            row.department,
+            row.direction,
+            directions[row.direction],
+            "department" if partner.is_department else "external",
+            partner.key,
+            partner.key if row.partner is None else _label(row.partner, language),
+            row.means.code,
+            _label(row.means, language),
+            row.frequency.code,
+            _label(row.frequency, language),
+        )
+
+
+def _label(option: Option, language: str) -> str:
+    return str(getattr(option, f"label_{language}", "") or option.label_en)

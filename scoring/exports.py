@@ -13,6 +13,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from scoring.answers_csv import ANSWER_HEADER, answer_rows, answers_csv
 from scoring.csv_text import CHUNK, csv_stream, neutralise
+from scoring.exchanges import EXCHANGE_HEADER, exchange_export_rows
 from scoring.models import AgreedAnswer, CityDimensionResult, DimensionScore
 from surveys.models import Round
 
@@ -147,6 +148,7 @@ EXPORTS = {
     "response-scores": RESPONSE_SCORE_HEADER,
     "city-scores": CITY_SCORE_HEADER,
     "agreed-answers": AGREED_HEADER,
+    "exchanges": EXCHANGE_HEADER,
 }
 
 # The spreadsheet's titles: its sheet, and a row of column titles in the reader's language. The
@@ -156,6 +158,7 @@ SHEET_TITLES = {
     "response-scores": _("Scores per response"),
     "city-scores": _("Scores per city"),
     "agreed-answers": _("Agreed answers"),
+    "exchanges": _("Data exchanges"),
 }
 COLUMN_TITLES = {
     "round": _("Round"),
@@ -188,6 +191,15 @@ COLUMN_TITLES = {
     "responses": _("Responses"),
     "rationale": _("Rationale"),
     "agreed_at": _("Agreed at"),
+    "direction": _("Direction (code)"),
+    "direction_label": _("Direction"),
+    "partner_type": _("Partner type"),
+    "partner": _("Partner (code)"),
+    "partner_label": _("Partner"),
+    "means": _("Means (code)"),
+    "means_label": _("Means"),
+    "frequency": _("Frequency (code)"),
+    "frequency_label": _("Frequency"),
 }
 
 
@@ -199,6 +211,8 @@ def export_rows(kind: str, round: Round, language: str) -> Iterator[tuple[Any, .
         return response_score_rows(round)
     if kind == "agreed-answers":
         return agreed_rows(round, language)
+    if kind == "exchanges":
+        return exchange_export_rows(round, language)
     return city_score_rows(round)
 
 

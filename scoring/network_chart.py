@@ -12,7 +12,7 @@ from scoring.charts import PALETTE, Figure, _figure, _text
 from scoring.network import Network, Party
 
 
-def _positions(nodes: tuple[Party, ...]) -> dict[Party, tuple[float, float]]:
+def node_positions(nodes: tuple[Party, ...]) -> dict[Party, tuple[float, float]]:
     """The city's departments on the left half of a circle, external partners on the right, so
     that flows across the city's boundary cross the middle."""
     departments = [node for node in nodes if node.is_department]
@@ -27,7 +27,7 @@ def _positions(nodes: tuple[Party, ...]) -> dict[Party, tuple[float, float]]:
 
 def network_figure(network: Network) -> Figure:
     """Nodes and flows of ``network``; the flows' arrows point from the giver to the receiver."""
-    placed = _positions(network.nodes)
+    placed = node_positions(network.nodes)
     flows: list[dict[str, Any]] = []
     arrows: list[dict[str, Any]] = []
     legend_shown: set[bool] = set()

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 
 from scoring.change import city_change
 from scoring.consensus import agreed_context
-from scoring.report import report_pdf, score_bars
+from scoring.report import network_report_context, report_pdf, score_bars
 from scoring.results import city_report, peer_figures
 from scoring.selectors import peer_minimum_for, round_and_city_for
 from surveys.models import City, Round
@@ -27,6 +27,7 @@ def _context(round_: Round, city: City, user: AnyUser) -> dict[str, object]:
         "bars_title": _("Score per dimension for %(city)s") % {"city": city.name},
         **agreed_context(round_, city, report),
         "own_change": city_change(round_, city) if report.has_result else None,
+        **(network_report_context(round_, city.pk) if report.has_result else {}),
     }
 
 

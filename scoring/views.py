@@ -12,7 +12,7 @@ from scoring.change import city_change, round_change
 from scoring.consensus import agreed_context, agreed_json, published_cities
 from scoring.dashboard import RADAR_CITIES, dashboard_for
 from scoring.divergence import divergence_for
-from scoring.exchanges import network_context
+from scoring.exchanges import dashboard_networks, network_context
 from scoring.results import city_report, peer_figures
 from scoring.selectors import peer_minimum_for, round_and_city_for, round_for_results
 from surveys.models import Questionnaire
@@ -97,6 +97,7 @@ def dashboard(request: HttpRequest, round_id: int) -> HttpResponse:
         "round": round_,
         "board": board,
         "page": page,
+        "city_networks": dashboard_networks(round_, [row.city for row in page]),
         "page_query": others.urlencode(),
         "radar_cities": RADAR_CITIES,
         "heatmap_figure": charts.stage_heatmap(board.heatmap_data(list(page))),
