@@ -45,7 +45,9 @@ def test_a_department_receiving_from_one_that_reports_giving_nothing_is_a_one_si
         participants={"Mobility", "IT and data"},
     )
 
-    assert sorted((link.reporter, link.silent, link.reporter_gives) for link in network.one_sided) == [
+    assert sorted(
+        (link.reporter, link.silent, link.reporter_gives) for link in network.one_sided
+    ) == [
         ("IT and data", "Mobility", False),
         ("Mobility", "IT and data", False),
     ]
