@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
+from scoring.exchanges import round_networks
 from scoring.models import CityDimensionResult, CityResult, Consensus
 from surveys.models import Answer, City, Membership, Response, Round
 
@@ -194,3 +195,15 @@ def test_synthetic_cities_option_adds_demo_cities_with_their_officers(seeded):
     ) == ["demo-city-001-officer-1", "demo-city-001-officer-2"]
     for round_ in Round.objects.filter(is_demo=True):
         assert set(synthetic) <= set(round_.cities.all())
+
+
+def test_demo_networks_show_one_sided_links_and_both_kinds_of_means(seeded):
+    session_1 = Round.objects.get(title=SESSION_1)
+    networks = round_networks(session_1)
+    rotterdam = City.objects.get(slug="rotterdam")
+
+    (link,) = networks[rotterdam.pk].one_sided
+    assert (link.reporter, link.silent, link.reporter_gives) == ("Urban planning", "Mobility", False)
+    assert sum(len(network.one_sided) for network in networks.values()) == 4  # not Mechelen
+    shares = {network.automated_share for network in networks.values()}
+    assert len(shares) > 1
