@@ -4,11 +4,8 @@ city or for every city), turned into `scoring.network` reports, and the rows of 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
-
-from django.utils import translation
 
 from scoring.network import Network, Party, Report, network_for
 from scoring.network_chart import network_figure
@@ -156,46 +153,3 @@ def network_context(round_: Round, city_id: int) -> dict[str, object]:
     if network is None:
         return {}
     return {"network": network, "network_figure": network_figure(network)}
-
-
-EXCHANGE_HEADER = (
-    "round",
-    "city",
-    "department",
-    "direction",
-    "direction_label",
-    "partner_type",
-    "partner",
-    "partner_label",
-    "means",
-    "means_label",
-    "frequency",
-    "frequency_label",
-)
-
-
-def exchange_export_rows(round_: Round, language: str) -> Iterator[tuple[Any, ...]]:
-    """The round's exchanges as export rows: codes, and their labels in ``language`` (English
-    where a label lacks it). A department partner's code and label are its name."""
-    with translation.override(language):
-        directions = {code: str(label) for code, label in Exchange.Direction.choices}
-    for row in exchange_rows(round_):
-        partner = row.partner_party
-        yield (
-            round_.title,
-            row.city_name,
-            row.department,
-            row.direction,
-            directions[row.direction],
-            "department" if partner.is_department else "external",
-            partner.key,
-            partner.key if row.partner is None else _label(row.partner, language),
-            row.means.code,
-            _label(row.means, language),
-            row.frequency.code,
-            _label(row.frequency, language),
-        )
-
-
-def _label(option: Option, language: str) -> str:
-    return str(getattr(option, f"label_{language}", "") or option.label_en)

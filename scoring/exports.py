@@ -13,9 +13,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from scoring.answers_csv import ANSWER_HEADER, answer_rows, answers_csv
 from scoring.csv_text import CHUNK, csv_stream, neutralise
-from scoring.exchanges import EXCHANGE_HEADER, exchange_export_rows
+from scoring.exchanges import exchange_rows
 from scoring.models import AgreedAnswer, CityDimensionResult, DimensionScore
-from surveys.models import Round
+from surveys.models import Exchange, Round
 
 RESPONSE_SCORE_HEADER = (
     "round",
@@ -136,6 +136,45 @@ def agreed_rows(round: Round, language: str) -> Iterator[tuple[Any, ...]]:
             label,
             answer.rationale,
             answer.agreed_at.isoformat(),
+        )
+
+
+EXCHANGE_HEADER = (
+    "round",
+    "city",
+    "department",
+    "direction",
+    "direction_label",
+    "partner_type",
+    "partner",
+    "partner_label",
+    "means",
+    "means_label",
+    "frequency",
+    "frequency_label",
+)
+
+
+def exchange_export_rows(round_: Round, language: str) -> Iterator[tuple[Any, ...]]:
+    """The round's exchanges as export rows: codes, and their labels in ``language`` (English
+    where a label lacks it). A department partner's code and label are its name."""
+    with translation.override(language):
+        directions = {code: str(label) for code, label in Exchange.Direction.choices}
+    for row in exchange_rows(round_):
+        partner = row.partner_party
+        yield (
+            round_.title,
+            row.city_name,
+            row.department,
+            row.direction,
+            directions[row.direction],
+            "department" if partner.is_department else "external",
+            partner.key,
+            partner.key if row.partner is None else _in(row.partner, "label", language),
+            row.means.code,
+            _in(row.means, "label", language),
+            row.frequency.code,
+            _in(row.frequency, "label", language),
         )
 
 

@@ -80,11 +80,15 @@ class ExchangeRowForm(forms.Form):
 
     def __init__(self, *args: Any, choices: ExchangeChoices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["partner"].choices = choices.partner_choices()
-        self.fields["means"].choices = _option_choices(_("Choose the means"), choices.means)
-        self.fields["frequency"].choices = _option_choices(
-            _("Choose how often"), choices.frequencies
-        )
+        offered = {
+            "partner": choices.partner_choices(),
+            "means": _option_choices(_("Choose the means"), choices.means),
+            "frequency": _option_choices(_("Choose how often"), choices.frequencies),
+        }
+        for name, listed in offered.items():
+            field = self.fields[name]
+            if isinstance(field, forms.ChoiceField):
+                field.choices = listed
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"
 

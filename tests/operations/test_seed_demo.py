@@ -203,7 +203,11 @@ def test_demo_networks_show_one_sided_links_and_both_kinds_of_means(seeded):
     rotterdam = City.objects.get(slug="rotterdam")
 
     (link,) = networks[rotterdam.pk].one_sided
-    assert (link.reporter, link.silent, link.reporter_gives) == ("Urban planning", "Mobility", False)
+    assert (link.reporter, link.silent, link.reporter_gives) == (
+        "Urban planning",
+        "Mobility",
+        False,
+    )
     assert sum(len(network.one_sided) for network in networks.values()) == 4  # not Mechelen
     shares = {network.automated_share for network in networks.values()}
     assert len(shares) > 1
