@@ -163,3 +163,29 @@ def test_a_department_naming_itself_makes_no_edge():
     network = network_for([_report("Mobility", GIVES, "Mobility")], participants={"Mobility"})
 
     assert network.edges == ()
+
+
+def test_the_worked_example_of_docs_scoring_md():
+    network = network_for(
+        [
+            _report("Mobility", GIVES, "IT and data", means="Shared drive", frequency=2),
+            _report("Mobility", RECEIVES, OPERATORS, means="API", automated=True, frequency=4),
+            _report("IT and data", RECEIVES, "Mobility", means="Shared drive", frequency=2),
+            _report("Urban planning", RECEIVES, "Mobility", means="E-mail", frequency=0),
+        ],
+        participants={"Mobility", "IT and data", "Urban planning"},
+    )
+
+    assert [(e.source.key, e.target.key, e.automated, e.weight) for e in network.edges] == [
+        ("operators", "Mobility", True, 5),
+        ("Mobility", "IT and data", False, 3),
+        ("Mobility", "Urban planning", False, 1),
+    ]
+    assert round(network.automated_share, 2) == 0.33
+    (link,) = network.one_sided
+    assert (link.reporter, link.silent, link.reporter_gives) == ("Urban planning", "Mobility", False)
+    assert network.isolated == ()
+    assert [(c.first, c.second) for c in network.manual_only] == [
+        ("IT and data", "Mobility"),
+        ("Mobility", "Urban planning"),
+    ]
