@@ -7,9 +7,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import FilteredRelation, Q
+
 from scoring.network import Network, Party, Report, network_for
 from scoring.network_chart import network_figure
-from surveys.models import City, Exchange, Option, Question, Response, Round
+from surveys.models import City, Option, Question, Response, Round
 from surveys.structure import Bank, bank_for
 
 
@@ -51,73 +53,91 @@ def asks_exchanges(bank: Bank) -> bool:
     return any(q.kind == Question.Kind.EXCHANGES for q in bank.questions())
 
 
-def exchange_rows(round_: Round, city_ids: Iterable[int] | None = None) -> list[ExchangeRow]:
+@dataclass(frozen=True)
+class RoundExchanges:
+    """A round's submitted exchanges, and the departments of each city that submitted."""
+
+    rows: list[ExchangeRow]
+    participants: dict[int, set[str]]
+
+
+def round_exchanges(round_: Round, city_ids: Iterable[int] | None = None) -> RoundExchanges:
     """The exchanges of the round's submitted responses (of ``city_ids`` only, if given), by
-    city, department and the order typed; one query, the options come from the cached bank."""
+    city, department and the order typed, with every submitting department: one query (each
+    submitted response joined to the rows of its data-exchanges answer, if any); the options
+    come from the cached bank."""
     bank = bank_for(round_.questionnaire)
-    rows = Exchange.objects.filter(
-        answer__response__round=round_, answer__response__status=Response.Status.SUBMITTED
-    )
+    asking = [q.pk for q in bank.questions() if q.kind == Question.Kind.EXCHANGES]
+    responses = Response.objects.filter(round=round_, status=Response.Status.SUBMITTED)
     if city_ids is not None:
-        rows = rows.filter(answer__response__city_id__in=list(city_ids))
+        responses = responses.filter(city_id__in=list(city_ids))
+    joined = (
+        responses.annotate(
+            exchange_answer=FilteredRelation(
+                "answers", condition=Q(answers__question_id__in=asking)
+            )
+        )
+        .order_by(
+            "city__name",
+            "department",
+            "pk",
+            "exchange_answer__exchanges__position",
+            "exchange_answer__exchanges__id",
+        )
+        .values_list(
+            "city_id",
+            "city__name",
+            "department",
+            "exchange_answer__exchanges__direction",
+            "exchange_answer__exchanges__partner_department",
+            "exchange_answer__exchanges__partner_id",
+            "exchange_answer__exchanges__means_id",
+            "exchange_answer__exchanges__frequency_id",
+        )
+    )
     options = bank.options_by_id
-    return [
-        ExchangeRow(
-            city_id=city_id,
-            city_name=city_name,
-            department=department,
-            direction=direction,
-            partner_department=partner_department,
-            partner=options[partner_id] if partner_id is not None else None,
-            means=options[means_id],
-            frequency=options[frequency_id],
+    rows = []
+    participants: dict[int, set[str]] = defaultdict(set)
+    for (
+        city_id,
+        city_name,
+        department,
+        direction,
+        partner_department,
+        partner_id,
+        means_id,
+        frequency_id,
+    ) in joined:
+        participants[city_id].add(department)
+        if direction is None:
+            continue  # a response without exchanges
+        rows.append(
+            ExchangeRow(
+                city_id=city_id,
+                city_name=city_name,
+                department=department,
+                direction=direction,
+                partner_department=partner_department,
+                partner=options[partner_id] if partner_id is not None else None,
+                means=options[means_id],
+                frequency=options[frequency_id],
+            )
         )
-        for (
-            city_id,
-            city_name,
-            department,
-            direction,
-            partner_department,
-            partner_id,
-            means_id,
-            frequency_id,
-        ) in rows.order_by(
-            "answer__response__city__name",
-            "answer__response__department",
-            "answer__response_id",
-            "position",
-            "id",
-        ).values_list(
-            "answer__response__city_id",
-            "answer__response__city__name",
-            "answer__response__department",
-            "direction",
-            "partner_department",
-            "partner_id",
-            "means_id",
-            "frequency_id",
-        )
-    ]
+    return RoundExchanges(rows=rows, participants=participants)
 
 
 def round_networks(round_: Round, city_ids: Iterable[int] | None = None) -> dict[int, Network]:
-    """Each city's network in the round (two queries whatever the number of cities); empty
+    """Each city's network in the round (one query whatever the number of cities); empty
     when the round's bank asks no data exchanges."""
     if not asks_exchanges(bank_for(round_.questionnaire)):
         return {}
-    city_ids = None if city_ids is None else list(city_ids)
-    participants: dict[int, set[str]] = defaultdict(set)
-    responses = Response.objects.filter(round=round_, status=Response.Status.SUBMITTED)
-    if city_ids is not None:
-        responses = responses.filter(city_id__in=city_ids)
-    for city_id, department in responses.values_list("city_id", "department").distinct():
-        participants[city_id].add(department)
+    exchanges = round_exchanges(round_, city_ids)
     reports: dict[int, list[Report]] = defaultdict(list)
-    for row in exchange_rows(round_, city_ids):
+    for row in exchanges.rows:
         reports[row.city_id].append(row.report())
     return {
         city_id: network_for(reports[city_id], departments)
-        for city_id, departments in participants.items()
+        for city_id, departments in exchanges.participants.items()
     }
 
 
@@ -137,7 +157,7 @@ class CityNetworkRow:
 
 
 def dashboard_networks(round_: Round, cities: Iterable[City]) -> list[CityNetworkRow] | None:
-    """The dashboard's data-sharing line of each of ``cities`` (two queries for all); None
+    """The dashboard's data-sharing line of each of ``cities`` (one query for all); None
     when the round's bank asks no data exchanges."""
     if not asks_exchanges(bank_for(round_.questionnaire)):
         return None

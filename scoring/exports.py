@@ -13,7 +13,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from scoring.answers_csv import ANSWER_HEADER, answer_rows, answers_csv
 from scoring.csv_text import CHUNK, csv_stream, neutralise
-from scoring.exchanges import exchange_rows
+from scoring.exchanges import round_exchanges
 from scoring.models import AgreedAnswer, CityDimensionResult, DimensionScore
 from surveys.models import Exchange, Round
 
@@ -160,7 +160,7 @@ def exchange_export_rows(round_: Round, language: str) -> Iterator[tuple[Any, ..
     where a label lacks it). A department partner's code and label are its name."""
     with translation.override(language):
         directions = {code: str(label) for code, label in Exchange.Direction.choices}
-    for row in exchange_rows(round_):
+    for row in round_exchanges(round_).rows:
         partner = row.partner_party
         yield (
             round_.title,

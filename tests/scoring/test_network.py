@@ -183,7 +183,11 @@ def test_the_worked_example_of_docs_scoring_md():
     ]
     assert round(network.automated_share, 2) == 0.33
     (link,) = network.one_sided
-    assert (link.reporter, link.silent, link.reporter_gives) == ("Urban planning", "Mobility", False)
+    assert (link.reporter, link.silent, link.reporter_gives) == (
+        "Urban planning",
+        "Mobility",
+        False,
+    )
     assert network.isolated == ()
     assert [(c.first, c.second) for c in network.manual_only] == [
         ("IT and data", "Mobility"),
