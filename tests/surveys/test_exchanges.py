@@ -275,3 +275,27 @@ def test_the_review_lists_the_exchanges_in_words(officer_client, open_round, ban
     assert (
         "Receives from Shared-mobility operators: API or feed, Real time" in page.content.decode()
     )
+
+
+def test_the_page_of_all_questions_saves_rows_and_offers_the_citys_departments(
+    officer_client, open_round, bank, officer
+):
+    url = f"/rounds/{open_round.pk}/all/"
+    tree = html(officer_client.get(url))
+    (select,) = find_all(tree, "select", name=f"{PREFIX}-0-partner")
+    assert [text(o) for o in find_all(find_all(select, "optgroup")[0], "option")] == [
+        "IT and data",
+        "Parking",
+    ]
+
+    page = officer_client.post(
+        url,
+        {
+            "version": "1",
+            "action": "stay",
+            **_rows(_row(bank, "gives", "department:Parking", "data-platform", "daily")),
+        },
+    )
+
+    assert page.status_code == 302
+    assert _stored(officer) == [("gives", "Parking", None, "data-platform", "daily")]
