@@ -33,6 +33,7 @@ from surveys.models import (
     Answer,
     AnswerChange,
     City,
+    Exchange,
     Membership,
     Question,
     Questionnaire,
@@ -40,7 +41,7 @@ from surveys.models import (
     Round,
 )
 from surveys.services import answer_row
-from surveys.structure import AnswerValue, Bank, bank_for, visible_question_ids
+from surveys.structure import AnswerValue, Bank, ExchangeValue, bank_for, visible_question_ids
 
 FACILITATORS_GROUP = "POLIS facilitators"
 SYNTHETIC_DEPARTMENTS = ("Mobility", "IT and data", "Urban planning", "Environment", "Finance")
@@ -267,6 +268,22 @@ def _bulk_answers(
         (answer_row(response, question_id, value, now) for response, _, question_id, value in kept),
         batch_size=BULK_BATCH,
     )
+    Exchange.objects.bulk_create(
+        (
+            Exchange(
+                answer_id=answer.pk,
+                position=position,
+                direction=exchange.direction,
+                partner_department=exchange.partner_department,
+                partner_id=exchange.partner_id,
+                means_id=exchange.means_id,
+                frequency_id=exchange.frequency_id,
+            )
+            for answer, (_, _, _, value) in zip(answers, kept, strict=True)
+            for position, exchange in enumerate(value.exchanges, start=1)
+        ),
+        batch_size=BULK_BATCH,
+    )
     through = Answer.choices.through
     through.objects.bulk_create(
         (
@@ -316,7 +333,10 @@ def demo_values(
                 bank, values
             ):
                 continue
-            value = _demo_answer(question, level + rng.uniform(-0.7, 0.7), rng)
+            if question.kind == Question.Kind.EXCHANGES:
+                value = _demo_exchanges(question, city_slug, department)
+            else:
+                value = _demo_answer(question, level + rng.uniform(-0.7, 0.7), rng)
             if value is not None:
                 values[question.pk] = value
     return values
@@ -347,6 +367,46 @@ def _demo_answer(question: Question, level: float, rng: random.Random) -> Answer
             number=(low + (high - low) * share * Decimal("0.5")).quantize(Decimal(1))
         )
     return None
+
+
+# Who says they exchange what with whom, as (department, direction, partner, means, frequency);
+# a partner is another department's name or an external partner's code. Urban planning says it
+# receives from Mobility, which Mobility does not report: a one-sided link in every city with
+# both; Mobility and IT and data describe their one flow alike, by hand in some cities.
+DEMO_EXCHANGES = (
+    ("Mobility", "gives", "IT and data", "shared-drive", "weekly"),
+    ("Mobility", "receives", "operators", "api-feed", "daily"),
+    ("Mobility", "gives", "residents-open-data", "data-platform", "monthly"),
+    ("IT and data", "receives", "Mobility", "shared-drive", "weekly"),
+    ("IT and data", "gives", "national", "api-feed", "monthly"),
+    ("Urban planning", "receives", "Mobility", "email-files", "ad-hoc"),
+    ("Urban planning", "receives", "region", "email-files", "monthly"),
+)
+
+
+def _demo_exchanges(question: Question, city_slug: str, department: str) -> AnswerValue | None:
+    """The department's exchanges of DEMO_EXCHANGES; in about half the cities Mobility and IT
+    and data share through database access instead of a shared drive."""
+    options = {option.code: option for option in question.options.all()}
+    # A draw of its own, so that the other answers stay what they were before exchanges.
+    automated = random.Random(f"{city_slug}|exchanges").random() < 0.5  # noqa: S311  seeded on purpose
+    rows = []
+    for own, direction, partner, means, frequency in DEMO_EXCHANGES:
+        if own != department:
+            continue
+        if automated and means == "shared-drive":
+            means = "database-access"
+        external = options.get(partner)
+        rows.append(
+            ExchangeValue(
+                direction=direction,
+                means_id=options[means].pk,
+                frequency_id=options[frequency].pk,
+                partner_department="" if external else partner,
+                partner_id=external.pk if external else None,
+            )
+        )
+    return AnswerValue(exchanges=tuple(rows)) if rows else None
 
 
 DEMO_CONSENSUS_CITY = "antwerp"

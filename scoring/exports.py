@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from scoring.answers_csv import ANSWER_HEADER, answer_rows, answers_csv
 from scoring.csv_text import CHUNK, COMMA, Separators, csv_stream
+from scoring.exchanges import round_exchanges
 from scoring.models import Action, AgreedAnswer, CityDimensionResult, DimensionScore
 from scoring.xlsx_sheet import LABEL_JOINER, SheetFacts, xlsx_file
-from surveys.models import Dimension, Option, Question, Round
+from surveys.models import Dimension, Exchange, Option, Question, Round
 
 RESPONSE_SCORE_HEADER = (
     "round",
@@ -182,6 +183,45 @@ def plan_rows(round: Round, language: str) -> Iterator[tuple[Any, ...]]:
         )
 
 
+EXCHANGE_HEADER = (
+    "round",
+    "city",
+    "department",
+    "direction",
+    "direction_label",
+    "partner_type",
+    "partner",
+    "partner_label",
+    "means",
+    "means_label",
+    "frequency",
+    "frequency_label",
+)
+
+
+def exchange_export_rows(round_: Round, language: str) -> Iterator[tuple[Any, ...]]:
+    """The round's exchanges as export rows: codes, and their labels in ``language`` (English
+    where a label lacks it). A department partner's code and label are its name."""
+    with translation.override(language):
+        directions = {code: str(label) for code, label in Exchange.Direction.choices}
+    for row in round_exchanges(round_).rows:
+        partner = row.partner_party
+        yield (
+            round_.title,
+            row.city_name,
+            row.department,
+            row.direction,
+            directions[row.direction],
+            "department" if partner.is_department else "external",
+            partner.key,
+            partner.key if row.partner is None else _in(row.partner, "label", language),
+            row.means.code,
+            _in(row.means, "label", language),
+            row.frequency.code,
+            _in(row.frequency, "label", language),
+        )
+
+
 def _in(row: Any, field: str, language: str) -> str:
     return str(getattr(row, f"{field}_{language}") or getattr(row, f"{field}_en"))
 
@@ -192,6 +232,7 @@ EXPORTS = {
     "city-scores": CITY_SCORE_HEADER,
     "agreed-answers": AGREED_HEADER,
     "plans": PLAN_HEADER,
+    "exchanges": EXCHANGE_HEADER,
 }
 
 # The spreadsheet's titles: its sheet, and a row of column titles in the reader's language. The
@@ -205,6 +246,7 @@ SHEET_TITLES = {
     "city-scores": _("Scores per city"),
     "agreed-answers": _("Agreed answers"),
     "plans": _("Action plans"),
+    "exchanges": _("Data exchanges"),
 }
 COLUMN_TITLES = {
     "round": _("Round"),
@@ -248,6 +290,15 @@ COLUMN_TITLES = {
     "done_on": _("Done on"),
     "overdue": _("Overdue"),
     "updated_at": _("Last changed at"),
+    "direction": _("Direction (code)"),
+    "direction_label": _("Direction"),
+    "partner_type": _("Partner type"),
+    "partner": _("Partner (code)"),
+    "partner_label": _("Partner"),
+    "means": _("Means (code)"),
+    "means_label": _("Means"),
+    "frequency": _("Frequency (code)"),
+    "frequency_label": _("Frequency"),
 }
 
 
@@ -261,6 +312,8 @@ def export_rows(kind: str, round: Round, language: str) -> Iterator[tuple[Any, .
         return agreed_rows(round, language)
     if kind == "plans":
         return plan_rows(round, language)
+    if kind == "exchanges":
+        return exchange_export_rows(round, language)
     return city_score_rows(round)
 
 

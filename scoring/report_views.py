@@ -12,7 +12,7 @@ from scoring.change import city_change
 from scoring.commitments import commitments_state
 from scoring.consensus import agreed_context
 from scoring.plan_progress import plan_context
-from scoring.report import report_pdf, score_bars
+from scoring.report import network_report_context, report_pdf, score_bars
 from scoring.results import city_report, peer_figures
 from scoring.selectors import peer_minimum_for, round_and_city_for
 from surveys.models import City, Round
@@ -32,6 +32,7 @@ def _context(round_: Round, city: City, user: AnyUser) -> dict[str, object]:
         "own_change": own_change,
         "commitments": commitments_state(round_, city),
         **plan_context(round_, report, own_change, peer_minimum_for(user)),
+        **(network_report_context(round_, city.pk) if report.has_result else {}),
     }
 
 

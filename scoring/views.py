@@ -14,6 +14,7 @@ from scoring.commitments import commitments_state, rule_grid
 from scoring.consensus import agreed_context, agreed_json, published_cities
 from scoring.dashboard import RADAR_CITIES, CityRow, Dashboard, dashboard_for
 from scoring.divergence import divergence_for
+from scoring.exchanges import dashboard_networks, network_context
 from scoring.exports import SHEET_TITLES
 from scoring.plan_progress import plan_context, plans_json, plans_overview
 from scoring.results import city_report, peer_figures
@@ -46,6 +47,7 @@ def city_results(request: HttpRequest, round_id: int, city_slug: str) -> HttpRes
         context["departments_figure"] = charts.department_dots(
             report.dimensions, report.departments
         )
+        context.update(network_context(round_, city.pk))
     context.update(plan_context(round_, report, own_change, peer_minimum_for(request.user)))
     return render(request, "scoring/city_results.html", context)
 
@@ -107,6 +109,7 @@ def dashboard(request: HttpRequest, round_id: int) -> HttpResponse:
         "round": round_,
         "board": board,
         "page": page,
+        "city_networks": dashboard_networks(round_, [row.city for row in page]),
         "page_query": others.urlencode(),
         "radar_cities": RADAR_CITIES,
         "exports": SHEET_TITLES,

@@ -218,7 +218,15 @@ class DimensionAdmin(DraftOnlyMixin, TranslatedFieldAdmin, SimpleHistoryAdmin):
 class OptionInline(DraftOnlyInlineMixin, admin.TabularInline):
     model = Option
     extra = 0
-    fields = ["position", "code", *_each_language(Option, "label"), "level", "special"]
+    fields = [
+        "position",
+        "code",
+        *_each_language(Option, "label"),
+        "level",
+        "special",
+        "group",
+        "automated",
+    ]
     ordering = ["position"]
 
 

@@ -15,6 +15,7 @@ from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from surveys.exchange_forms import ExchangeChoices, ExchangesField
 from surveys.models import Question
 from surveys.structure import AnswerValue, Bank, Numbering, SectionView
 
@@ -117,6 +118,7 @@ class AnswersForm(forms.Form):
         questions: Sequence[Question],
         numbers: Mapping[int, str],
         initial_answers: Mapping[int, AnswerValue] | None = None,
+        departments: Sequence[str] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -125,7 +127,7 @@ class AnswersForm(forms.Form):
         # Each field's place, which its error messages name: "Question 3 — evidence link".
         self._places: dict[str, str] = {}
         for question in questions:
-            fields = _question_fields(question)
+            fields = _question_fields(question, departments)
             self.fields.update(fields)
             for name, place in zip(fields, _places(numbers[question.pk]), strict=True):
                 self._places[name] = place
@@ -236,10 +238,11 @@ CHOICE_MESSAGES = {
 }
 
 
-def _question_fields(question: Question) -> dict[str, forms.Field]:
-    """A question's answer field, then its comment and evidence link."""
+def _question_fields(question: Question, departments: Sequence[str]) -> dict[str, forms.Field]:
+    """A question's answer field, then its comment and evidence link (``departments``: the
+    partners a data-exchanges question offers besides its external ones)."""
     return {
-        field_name(question): _answer_field(question),
+        field_name(question): _answer_field(question, departments),
         field_name(question, "comment"): LongTextField(
             label=_("Comment (optional)"),
             required=False,
@@ -274,11 +277,17 @@ class QuestionGroup:
     evidence: forms.BoundField
 
 
-def _answer_field(question: Question) -> forms.Field:
+def _answer_field(question: Question, departments: Sequence[str]) -> forms.Field:
     label = question.text
     # A bank's help text is plain text: templates/surveys/includes/field.html escapes it, unlike
     # Django's and crispy's field templates, which take help text as HTML.
     help_text = question.help_text
+    if question.kind == Question.Kind.EXCHANGES:
+        return ExchangesField(
+            label=label,
+            help_text=help_text,
+            choices=ExchangeChoices.of(question, departments),
+        )
     options = list(question.options.all())
     if question.kind in Question.CHOICE_KINDS:
         return forms.TypedChoiceField(
@@ -336,6 +345,8 @@ def _initial_for(question: Question, value: AnswerValue) -> dict[str, Any]:
         answer = list(value.choice_ids)
     elif question.kind == Question.Kind.NUMBER:
         answer = _plain(value.number)
+    elif question.kind == Question.Kind.EXCHANGES:
+        answer = value.exchanges
     else:
         answer = value.text
     return {
@@ -353,6 +364,8 @@ def _value_for(question: Question, answer: Any, comment: str, evidence: str) -> 
     if question.kind == Question.Kind.NUMBER:
         number = Decimal(answer) if answer is not None else None
         return AnswerValue(number=number, comment=comment, evidence_url=evidence)
+    if question.kind == Question.Kind.EXCHANGES:
+        return AnswerValue(exchanges=answer, comment=comment, evidence_url=evidence)
     return AnswerValue(text=answer.strip(), comment=comment, evidence_url=evidence)
 
 

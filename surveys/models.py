@@ -126,6 +126,7 @@ class Question(models.Model):
         MULTI = "multi", _("Practices in place (several)")
         NUMBER = "number", _("Number")
         TEXT = "text", _("Free text")
+        EXCHANGES = "exchanges", _("Data exchanges")
 
     CHOICE_KINDS = frozenset({Kind.SCALE, Kind.YES_NO})
     SCORABLE_KINDS = frozenset({Kind.SCALE, Kind.YES_NO, Kind.MULTI})
@@ -161,7 +162,7 @@ class Question(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["dimension", "code"], name="question_code_unique"),
             models.CheckConstraint(
-                condition=Q(kind__in=["scale", "yes_no", "multi", "number", "text"]),
+                condition=Q(kind__in=["scale", "yes_no", "multi", "number", "text", "exchanges"]),
                 name="question_kind_valid",
             ),
             models.CheckConstraint(condition=Q(weight__gte=0), name="question_weight_not_negative"),
@@ -198,6 +199,14 @@ class Option(models.Model):
         NOT_APPLICABLE = "not_applicable", _("Not applicable")
         NONE_OF_THESE = "none", _("None of these")
 
+    class Group(models.TextChoices):
+        """The list an option of a data-exchanges question belongs to (blank for other kinds)."""
+
+        NONE = "", _("Answer option")
+        PARTNER = "partner", _("External partner")
+        MEANS = "means", _("Means of exchange")
+        FREQUENCY = "frequency", _("Frequency")
+
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
     position = models.PositiveIntegerField(_("position"), default=0)
     code = models.SlugField(_("code"), max_length=80)
@@ -206,6 +215,11 @@ class Option(models.Model):
     special = models.CharField(
         _("special meaning"), max_length=20, choices=Special.choices, default="", blank=True
     )
+    group = models.CharField(
+        _("list"), max_length=10, choices=Group.choices, default="", blank=True
+    )
+    # A means of exchange that moves data without people copying it (an API, a platform).
+    automated = models.BooleanField(_("automated"), default=False)
 
     history = HistoricalRecords()
 
@@ -225,6 +239,10 @@ class Option(models.Model):
             models.CheckConstraint(
                 condition=Q(special="") | Q(level__isnull=True),
                 name="option_special_has_no_level",
+            ),
+            models.CheckConstraint(
+                condition=Q(group__in=["", "partner", "means", "frequency"]),
+                name="option_group_valid",
             ),
         ]
 
@@ -631,6 +649,44 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response_id}/{self.question_id}"
+
+
+class Exchange(models.Model):
+    """One data exchange an officer reports for their department in a data-exchanges answer:
+    data it receives from, or gives to, one partner (another department of the city, or an
+    external party of the bank's list), by some means, so often."""
+
+    class Direction(models.TextChoices):
+        RECEIVES = "receives", _("Receives from")
+        GIVES = "gives", _("Gives to")
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="exchanges")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    # The partner is either one of the city's departments (by name, as memberships spell it)
+    # or an external party (an option of the question's partner list): exactly one is set.
+    partner_department = models.CharField(_("partner department"), max_length=120, blank=True)
+    partner = models.ForeignKey(
+        Option, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    means = models.ForeignKey(Option, on_delete=models.PROTECT, related_name="+")
+    frequency = models.ForeignKey(Option, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["answer", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(direction__in=["receives", "gives"]), name="exchange_direction_valid"
+            ),
+            models.CheckConstraint(
+                condition=(Q(partner__isnull=True) & ~Q(partner_department=""))
+                | (Q(partner__isnull=False) & Q(partner_department="")),
+                name="exchange_one_partner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.answer_id}: {self.direction} {self.partner_department or self.partner_id}"
 
 
 class AnswerChange(models.Model):

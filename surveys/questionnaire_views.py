@@ -19,6 +19,7 @@ from surveys.view_helpers import (
     editable_for,
     officer_response,
     page_status,
+    partner_departments,
     posted_answers_save,
     question_cards,
     saved_message,
@@ -33,10 +34,14 @@ def questionnaire(request: HttpRequest, round_id: int) -> HttpResponse:
     """Every section's questions on one page, saved (and, if asked, submitted) in one post:
     for officers who would rather scroll than page, or who answer with colleagues at hand."""
     round_, response, answers, bank = officer_response(request, round_id)
+    departments = partner_departments(response, tuple(bank.questions()), answers)
     if request.method == "POST" and editable_for(request, response):
         try:
             posted = posted_answers_save(
-                request, response, answers, lambda data: QuestionnaireForm(data, bank=bank)
+                request,
+                response,
+                answers,
+                lambda data: QuestionnaireForm(data, bank=bank, departments=departments),
             )
         except ResponseLocked as error:
             messages.error(request, str(error))
@@ -56,7 +61,10 @@ def questionnaire(request: HttpRequest, round_id: int) -> HttpResponse:
             conflict=posted.conflict,
         )
     form = QuestionnaireForm(
-        initial={"version": response.version}, bank=bank, initial_answers=answers
+        initial={"version": response.version},
+        bank=bank,
+        initial_answers=answers,
+        departments=departments,
     )
     return _render_questionnaire(request, round_, response, bank, form, answers)
 
@@ -66,7 +74,8 @@ def questionnaire(request: HttpRequest, round_id: int) -> HttpResponse:
 def questionnaire_autosave(request: HttpRequest, round_id: int) -> JsonResponse:
     """Background save from the one-page questionnaire's script."""
     _round, response, answers, bank = officer_response(request, round_id)
-    form = QuestionnaireForm(request.POST, bank=bank)
+    departments = partner_departments(response, tuple(bank.questions()), answers)
+    form = QuestionnaireForm(request.POST, bank=bank, departments=departments)
     return autosave_reply(request, response, answers, bank, form)
 
 

@@ -42,6 +42,14 @@ def membership_for(user: AnyUser) -> Membership | None:
         return None
 
 
+def city_departments(city_id: int) -> list[str]:
+    """The city's department list: its officers' departments, and those its responses were
+    given for (an officer who moved on leaves their department's response behind)."""
+    members = Membership.objects.filter(city_id=city_id).values_list("department", flat=True)
+    responders = Response.objects.filter(city_id=city_id).values_list("department", flat=True)
+    return sorted(set(members.union(responders)))
+
+
 def rounds_visible_to(user: AnyUser) -> QuerySet[Round]:
     """Rounds a user may open: all for facilitators, their city's for officers, none otherwise."""
     rounds = Round.objects.select_related("questionnaire")

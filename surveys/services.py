@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from surveys.answers import Answers, answers_load
 from surveys.confirmations import confirmation_send
-from surveys.models import Answer, AnswerChange, Membership, Response, Round
+from surveys.models import Answer, AnswerChange, Exchange, Membership, Response, Round
 from surveys.selectors import membership_for
 from surveys.signals import response_reopened, response_submitted
 from surveys.structure import AnswerValue, Progress, bank_for, progress_for
@@ -120,7 +120,7 @@ def _answers_write(
     at: datetime,
 ) -> None:
     """Store the ``changed`` answers (by question id; empty ones are deleted), their ticked
-    options, and one history row per answer whose stored value changes."""
+    options and exchange rows, and one history row per answer whose stored value changes."""
     cleared = [qid for qid, value in changed.items() if value.is_empty and qid in before]
     if cleared:
         Answer.objects.filter(response=response, question_id__in=cleared).delete()
@@ -132,12 +132,12 @@ def _answers_write(
             unique_fields=["response", "question"],
             update_fields=_ANSWER_COLUMNS,
         )
-        _choices_write(
-            {
-                row.pk: (before.get(row.question_id, EMPTY_ANSWER), kept[row.question_id])
-                for row in rows
-            }
-        )
+        pairs = {
+            row.pk: (before.get(row.question_id, EMPTY_ANSWER), kept[row.question_id])
+            for row in rows
+        }
+        _choices_write(pairs)
+        _exchanges_write(pairs)
     AnswerChange.objects.bulk_create(
         AnswerChange(
             response=response,
@@ -185,6 +185,32 @@ def _choices_write(answers: Mapping[int, tuple[AnswerValue, AnswerValue]]) -> No
         through.objects.filter(unticked).delete()
     if ticked:
         through.objects.bulk_create(ticked, ignore_conflicts=True)
+
+
+def _exchanges_write(answers: Mapping[int, tuple[AnswerValue, AnswerValue]]) -> None:
+    """Replace the exchange rows of data-exchanges answers whose rows changed (by answer id:
+    before and after); the rows are few, and their order is the officer's."""
+    changed = {
+        answer_id: new.exchanges
+        for answer_id, (old, new) in answers.items()
+        if old.exchanges != new.exchanges
+    }
+    if not changed:
+        return
+    Exchange.objects.filter(answer_id__in=sorted(changed)).delete()
+    Exchange.objects.bulk_create(
+        Exchange(
+            answer_id=answer_id,
+            position=position,
+            direction=exchange.direction,
+            partner_department=exchange.partner_department,
+            partner_id=exchange.partner_id,
+            means_id=exchange.means_id,
+            frequency_id=exchange.frequency_id,
+        )
+        for answer_id, exchanges in changed.items()
+        for position, exchange in enumerate(exchanges, start=1)
+    )
 
 
 Snapshot = dict[str, object] | None

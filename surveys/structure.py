@@ -156,6 +156,28 @@ def _load(questionnaire: Questionnaire) -> Bank:
 
 
 @dataclass(frozen=True)
+class ExchangeValue:
+    """One row of a data-exchanges answer: data the department receives from (``receives``)
+    or gives to (``gives``) a partner, which is one of the city's departments by name or an
+    external party (a partner option), by a means, so often (options)."""
+
+    direction: str
+    means_id: int
+    frequency_id: int
+    partner_department: str = ""
+    partner_id: int | None = None
+
+    def snapshot(self) -> dict[str, object]:
+        return {
+            "direction": self.direction,
+            "partner_department": self.partner_department,
+            "partner": self.partner_id,
+            "means": self.means_id,
+            "frequency": self.frequency_id,
+        }
+
+
+@dataclass(frozen=True)
 class AnswerValue:
     """One question's answer as typed: the option(s) picked, a number or text, and notes."""
 
@@ -165,11 +187,13 @@ class AnswerValue:
     text: str = ""
     comment: str = ""
     evidence_url: str = ""
+    exchanges: tuple[ExchangeValue, ...] = ()
 
     @property
     def is_empty(self) -> bool:
         return (
-            self.option_id is None
+            not self.exchanges
+            and self.option_id is None
             and not self.choice_ids
             and self.number is None
             and not self.text
@@ -185,7 +209,7 @@ class AnswerValue:
             "text": self.text,
             "comment": self.comment,
             "evidence_url": self.evidence_url,
-        }
+        } | ({"exchanges": [e.snapshot() for e in self.exchanges]} if self.exchanges else {})
 
     def chose(self, option_id: int) -> bool:
         return self.option_id == option_id or option_id in self.choice_ids
@@ -200,6 +224,8 @@ def is_answered(question: Question, value: AnswerValue | None) -> bool:
         return bool(value.choice_ids)
     if question.kind == Question.Kind.NUMBER:
         return value.number is not None
+    if question.kind == Question.Kind.EXCHANGES:
+        return bool(value.exchanges)
     return bool(value.text.strip())
 
 

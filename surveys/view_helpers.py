@@ -19,12 +19,14 @@ from surveys.answers import Answers, answers_load, answers_with_version
 from surveys.forms import AnswersForm, QuestionGroup, field_name
 from surveys.models import City, Question, Response, Round
 from surveys.selectors import (
+    city_departments,
     membership_for,
     response_for_officer,
     round_for_officer,
     signed_in,
 )
 from surveys.services import (
+    EMPTY_ANSWER,
     ResponseIncomplete,
     ResponseLocked,
     SaveResult,
@@ -68,6 +70,25 @@ def officer_response(request: HttpRequest, round_id: int) -> tuple[Round, Respon
     # Usually new and empty; read anyway, as another tab may have started it first.
     response.version, answers = answers_with_version(response)
     return round_, response, answers, bank
+
+
+def partner_departments(
+    response: Response, questions: Sequence[Question], answers: Answers
+) -> tuple[str, ...]:
+    """The departments a data-exchanges question among ``questions`` offers as partners: the
+    city's others, and any its stored rows name (a department whose officers all left). No
+    query for pages without such a question."""
+    exchanges = [q for q in questions if q.kind == Question.Kind.EXCHANGES]
+    if not exchanges:
+        return ()
+    stored = {
+        row.partner_department
+        for question in exchanges
+        for row in answers.get(question.pk, EMPTY_ANSWER).exchanges
+        if row.partner_department
+    }
+    names = set(city_departments(response.city_id)) | stored
+    return tuple(sorted(names - {response.department}))
 
 
 def editable_for(request: HttpRequest, response: Response) -> bool:

@@ -19,6 +19,7 @@ from surveys.view_helpers import (
     editable_for,
     officer_response,
     page_status,
+    partner_departments,
     posted_answers_save,
     question_cards,
     saved_message,
@@ -47,10 +48,14 @@ def section(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
     or shows the page again with what needs correcting or was saved elsewhere first."""
     round_, response, answers, bank = officer_response(request, round_id)
     section_view = _section_or_404(bank, code)
+    departments = partner_departments(response, section_view.questions, answers)
     if request.method == "POST" and editable_for(request, response):
         try:
             posted = posted_answers_save(
-                request, response, answers, lambda data: SectionForm(data, section=section_view)
+                request,
+                response,
+                answers,
+                lambda data: SectionForm(data, section=section_view, departments=departments),
             )
         except ResponseLocked as error:
             messages.error(request, str(error))
@@ -69,7 +74,10 @@ def section(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
             conflict=posted.conflict,
         )
     form = SectionForm(
-        initial={"version": response.version}, section=section_view, initial_answers=answers
+        initial={"version": response.version},
+        section=section_view,
+        initial_answers=answers,
+        departments=departments,
     )
     return _render_section(request, round_, response, bank, section_view, form, answers)
 
@@ -80,7 +88,8 @@ def autosave(request: HttpRequest, round_id: int, code: str) -> JsonResponse:
     """Background save from the section page's script; answers with errors are left out."""
     _round, response, answers, bank = officer_response(request, round_id)
     section_view = _section_or_404(bank, code)
-    form = SectionForm(request.POST, section=section_view)
+    departments = partner_departments(response, section_view.questions, answers)
+    form = SectionForm(request.POST, section=section_view, departments=departments)
     return autosave_reply(request, response, answers, bank, form, code)
 
 

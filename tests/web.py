@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
 from django.test.html import Element, parse_html
 
 from surveys.models import Option, Question, Response, Round
 from surveys.services import answers_save, response_get_or_create, response_submit
-from surveys.structure import AnswerValue, Bank, SectionView, bank_for
+from surveys.structure import AnswerValue, Bank, ExchangeValue, SectionView, bank_for
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -55,12 +55,37 @@ def section_data(
             data[name] = [str(pk) for pk in value.choice_ids]
         elif q.kind == Question.Kind.NUMBER and value.number is not None:
             data[name] = str(value.number)
+        elif q.kind == Question.Kind.EXCHANGES and value.exchanges:
+            data.update(exchange_rows_data(name, value.exchanges))
         elif value.text:
             data[name] = value.text
         if value.comment:
             data[f"{q.code}__comment"] = value.comment
         if value.evidence_url:
             data[f"{q.code}__evidence"] = value.evidence_url
+    return data
+
+
+def exchange_rows_data(name: str, exchanges: Sequence[ExchangeValue]) -> dict[str, str]:
+    """The rows of a data-exchanges answer as its formset posts them (no blank rows)."""
+    data = {
+        f"{name}-TOTAL_FORMS": str(len(exchanges)),
+        f"{name}-INITIAL_FORMS": "0",
+        f"{name}-MIN_NUM_FORMS": "0",
+        f"{name}-MAX_NUM_FORMS": "60",
+    }
+    for index, exchange in enumerate(exchanges):
+        partner = (
+            f"partner:{exchange.partner_id}"
+            if exchange.partner_id is not None
+            else f"department:{exchange.partner_department}"
+        )
+        data |= {
+            f"{name}-{index}-direction": exchange.direction,
+            f"{name}-{index}-partner": partner,
+            f"{name}-{index}-means": str(exchange.means_id),
+            f"{name}-{index}-frequency": str(exchange.frequency_id),
+        }
     return data
 
 

@@ -245,6 +245,8 @@ def _read_question(reader: _Reader, raw: Any, fallback_item: str) -> QuestionSpe
                 label=reader.text(option_data, "label", option_item, required=True),
                 level=level,
                 special=str(option_data.get("special") or ""),
+                group=str(option_data.get("group") or ""),
+                automated=reader.boolean(option_data, "automated", option_item, False),
             )
         )
     return QuestionSpec(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 from surveys.banks.spec import (
+    OPTION_GROUPS,
     RECOMMENDATION_KINDS,
     RULE_SEVERITIES,
     SCORABLE_KINDS,
@@ -157,6 +158,7 @@ def _validate_question(question: QuestionSpec, earlier: dict[str, QuestionSpec])
         if option.level is not None and not 0 <= option.level <= 4:
             errors.append(BankError(option_item, f"level {option.level} is outside 0-4"))
     errors += _validate_options_for_kind(question)
+    errors += _validate_option_groups(question)
     if question.condition is not None:
         errors += _validate_condition(question, question.condition, earlier)
     return errors
@@ -190,6 +192,11 @@ def _validate_options_for_kind(question: QuestionSpec) -> list[BankError]:
             errors.append(BankError(item, f"practices {levelled} must not have a level"))
         if "not_applicable" in specials:
             errors.append(BankError(item, "multi questions offer 'none', not 'not applicable'"))
+    elif question.kind == "exchanges":
+        if question.weight != 0:
+            errors.append(BankError(item, "exchanges questions are not scored: give weight 0"))
+        if question.required:
+            errors.append(BankError(item, "exchanges questions cannot be required"))
     elif question.options:
         errors.append(BankError(item, f"{question.kind} questions have no options"))
     if len(specials) != len(set(specials)):
@@ -201,6 +208,45 @@ def _validate_options_for_kind(question: QuestionSpec) -> list[BankError]:
             errors.append(BankError(item, "'min' must not exceed 'max'"))
     elif question.min is not None or question.max is not None:
         errors.append(BankError(item, "only number questions take 'min' and 'max'"))
+    return errors
+
+
+def _validate_option_groups(question: QuestionSpec) -> list[BankError]:
+    """An exchanges question's options each belong to one of its lists (partners, means,
+    frequencies), every list has options, and the frequencies are ordered by a level 0-4 (the
+    weight of a link); no other question's options belong to a list."""
+    item = f"question {question.code}"
+    if question.kind != "exchanges":
+        grouped = [option.code for option in question.options if option.group or option.automated]
+        if grouped:
+            return [
+                BankError(
+                    item,
+                    f"options {grouped} take 'group' or 'automated', which only exchanges questions' options do",
+                )
+            ]
+        return []
+    errors = []
+    for option in question.options:
+        option_item = f"{item} option {option.code}"
+        if option.group not in OPTION_GROUPS:
+            errors.append(
+                BankError(
+                    option_item, f"group {option.group!r} is not one of {', '.join(OPTION_GROUPS)}"
+                )
+            )
+        if option.special:
+            errors.append(BankError(option_item, "exchanges options are not special"))
+        if option.automated and option.group != "means":
+            errors.append(BankError(option_item, "only a means can be automated"))
+        if option.group == "frequency" and option.level is None:
+            errors.append(BankError(option_item, "a frequency needs a level (0 rarest to 4)"))
+        if option.group != "frequency" and option.level is not None:
+            errors.append(BankError(option_item, "only a frequency has a level"))
+    present = {option.group for option in question.options}
+    missing = [group for group in OPTION_GROUPS if group not in present]
+    if missing:
+        errors.append(BankError(item, f"has no options in the lists {missing}"))
     return errors
 
 

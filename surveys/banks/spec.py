@@ -6,9 +6,12 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-KINDS = ("scale", "yes_no", "multi", "number", "text")
+KINDS = ("scale", "yes_no", "multi", "number", "text", "exchanges")
 SCORABLE_KINDS = frozenset({"scale", "yes_no", "multi"})
 SPECIALS = ("dont_know", "not_applicable", "none")
+# The lists a data-exchanges question's options form: its external partners, the means of
+# exchange and the frequencies (the city's own departments come from its memberships).
+OPTION_GROUPS = ("partner", "means", "frequency")
 RECOMMENDATION_KINDS = ("skill", "tool", "practice")
 RULE_SEVERITIES = ("warning", "notable")
 RULE_SUBJECTS = ("question", "dimension")
@@ -80,6 +83,8 @@ class OptionSpec:
     label: Text
     level: int | None = None
     special: str = ""
+    group: str = ""
+    automated: bool = False
 
 
 @dataclass(frozen=True)

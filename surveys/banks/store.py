@@ -112,6 +112,8 @@ def bank_write(*, spec: BankSpec, replace_draft: bool = True) -> Questionnaire:
             **_columns("label", option.label),
             level=option.level,
             special=option.special,
+            group=option.group,
+            automated=option.automated,
         )
         for question_spec, question in question_pairs
         for position, option in enumerate(question_spec.options, start=1)
@@ -282,6 +284,8 @@ def _question_spec(question: Question) -> QuestionSpec:
                 label=_text(option, "label"),
                 level=option.level,
                 special=option.special,
+                group=option.group,
+                automated=option.automated,
             )
             for option in question.options.all()
         ),
@@ -399,6 +403,10 @@ def _question_data(question: QuestionSpec, put: _TextData) -> dict[str, Any]:
 
 def _option_data(option: OptionSpec, put: _TextData) -> dict[str, Any]:
     data: dict[str, Any] = {"code": option.code}
+    if option.group:
+        data["group"] = option.group
+    if option.automated:
+        data["automated"] = True
     if option.special:
         data["special"] = option.special
     else:

@@ -230,6 +230,27 @@ def _results(page: Page) -> None:
     wait_for_charts(page)
 
 
+def _results_network(page: Page) -> None:
+    # Rotterdam's data-sharing network in round 1: the picture, its table and the flags (the
+    # demo's Urban planning names a flow from Mobility that Mobility does not report).
+    page.goto(f"/rounds/{demo_round(ROUND_1).pk}/cities/rotterdam/results/#network")
+    wait_for_charts(page)
+    expect(page.locator("#network-flags li").first).to_be_visible()
+
+
+def _section_exchanges(page: Page) -> None:
+    # The data-exchange rows after a Save with an unfinished row: its errors, every row kept.
+    round_ = demo_round(ROUND_2)
+    section = section_with(round_, Question.Kind.EXCHANGES)
+    page.goto(_section_url(round_, section))
+    page.locator("[data-exchange-add]").click()
+    row = page.locator("[data-exchange-row]").first
+    row.locator("select[name$=-direction]").select_option(index=1)
+    row.locator("select[name$=-partner]").select_option(index=1)
+    page.get_by_role("button", name=_(page, "Save"), exact=True).click()
+    expect(page.locator("#error-summary")).to_be_focused()
+
+
 def _report(page: Page) -> None:
     page.goto(f"/rounds/{demo_round(ROUND_1).pk}/cities/rotterdam/report/")
 
@@ -400,11 +421,13 @@ PAGE_STATES: list[PageState] = [
     PageState("section", "with-errors", NOT_STARTED, _section_errors),
     PageState("section", "conflict", NOT_STARTED_TOO, _section_conflict),
     PageState("section", "read-only", SUBMITTED, _section_read_only),
+    PageState("section", "exchanges-with-errors", NOT_STARTED, _section_exchanges),
     PageState("all-questions", "halfway", HALFWAY, _all_questions),
     PageState("all-questions", "with-errors", NOT_STARTED, _all_questions_errors),
     PageState("review", "missing-answers", HALFWAY, _review_missing),
     PageState("review", "submitted", SUBMITTED, _review_submitted),
     PageState("results", "city", SUBMITTED, _results),
+    PageState("results", "network", SUBMITTED, _results_network),
     PageState("report", "printable", SUBMITTED, _report),
     PageState("results", "agreed", ANTWERP_OFFICER, _results_agreed_and_change),
     PageState("results", "change", ANTWERP_OFFICER, _results_change),
@@ -446,6 +469,7 @@ TRANSLATED_STATES: list[PageState] = [
         "my-assessments--facilitator",
         "password-change--empty",
         "section--with-errors",
+        "section--exchanges-with-errors",
         "all-questions--halfway",
         "review--missing-answers",
         "review--submitted",

@@ -128,7 +128,7 @@ def test_progress_bar_has_an_accessible_name_and_value(demo_page):
 @pytest.mark.parametrize(
     ("state_id", "user", "expected_charts"),
     [
-        ("results--city", SUBMITTED, ["radar-figure", "departments-figure"]),
+        ("results--city", SUBMITTED, ["radar-figure", "departments-figure", "network-figure"]),
         (
             "dashboard--with-change",
             FACILITATOR,

@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from scoring.commitments import check_cities
+from scoring.exchanges import round_networks
 from scoring.models import CityDimensionResult, CityResult, Consensus
 from surveys.models import Answer, City, Membership, Response, Round
 
@@ -218,3 +219,19 @@ def test_demo_fires_a_commitment_beyond_capacity_for_mechelen(seeded):
         "trip-data-without-data-policy",
     ]
     assert sorted(fired) == ["antwerp", "mechelen", "norfolk", "rotterdam", "valenciennes"]
+
+
+def test_demo_networks_show_one_sided_links_and_both_kinds_of_means(seeded):
+    session_1 = Round.objects.get(title=SESSION_1)
+    networks = round_networks(session_1)
+    rotterdam = City.objects.get(slug="rotterdam")
+
+    (link,) = networks[rotterdam.pk].one_sided
+    assert (link.reporter, link.silent, link.reporter_gives) == (
+        "Urban planning",
+        "Mobility",
+        False,
+    )
+    assert sum(len(network.one_sided) for network in networks.values()) == 4  # not Mechelen
+    shares = {network.automated_share for network in networks.values()}
+    assert len(shares) > 1

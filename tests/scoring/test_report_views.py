@@ -12,7 +12,7 @@ from pypdf.generic import ContentStream
 from operations.demo import demo_values
 from scoring.models import CityDimensionResult, CityResult
 from surveys.models import Recommendation
-from tests.web import attr, bank_of, find_all, html, submit_answers, text
+from tests.web import attr, bank_of, by_id, find_all, html, submit_answers, text
 
 # The bars' fill colour (#0072B2) as PDF RGB operands, rounded to three places.
 BAR_RGB = (0.0, 0.447, 0.698)
@@ -103,7 +103,8 @@ def test_report_page_draws_one_inline_svg_bar_per_dimension(
 ):
     page = facilitator_client.get(_page_url(open_round, city))
 
-    (chart,) = find_all(html(page), "svg")
+    # The report's first picture; the data-sharing network's follows it.
+    (chart,) = find_all(html(page), "svg", aria_labelledby="bars-title")
     bars = find_all(chart, "rect")
     assert len(bars) == len(bank.sections)
     expected = [row.score / 100 * PLOT_WIDTH for row in _dimension_rows(submitted)]
@@ -123,7 +124,7 @@ def test_report_page_lists_the_next_steps_weakest_dimension_first(
     )
     assert below_top, "the demo answers leave some dimension below the top stage"
     tree = html(page)
-    assert [text(h) for h in find_all(tree, "h3")] == [
+    assert [text(h) for h in find_all(by_id(tree, "next-steps"), "h3")] == [
         f"{row.dimension.title}: stage {row.stage} → {row.stage + 1}" for row in below_top
     ]
     weakest = below_top[0]

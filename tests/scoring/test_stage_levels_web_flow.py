@@ -50,6 +50,8 @@ def _form_data(bank, tree, level):
         field = f"{code}__answer"
         if q.kind in (Question.Kind.SCALE, Question.Kind.YES_NO, Question.Kind.MULTI):
             data[field] = _pick(bank, q, find_all(card, "input", name=field), level)
+        elif q.kind == Question.Kind.EXCHANGES:
+            continue  # not scored: left without rows
         elif q.kind == Question.Kind.NUMBER:
             assert find_all(card, "input", name=field), code
             low, high = q.min_value, q.max_value
@@ -96,7 +98,8 @@ def test_every_answer_at_level_k_gives_stage_k_plus_one(client, open_round, city
     ]
     response = Response.objects.get(round=open_round, respondent=officer)
     assert response.status == "submitted"
-    assert Answer.objects.filter(response=response).count() == len(list(bank.questions()))
+    answerable = [q for q in bank.questions() if q.kind != Question.Kind.EXCHANGES]
+    assert Answer.objects.filter(response=response).count() == len(answerable)
     result = ResponseResult.objects.get(response=response)
     assert result.overall_stage == level + 1
     assert result.overall_score == pytest.approx(25 * level)

@@ -119,8 +119,8 @@ def test_create_new_draft_copies_a_published_bank_into_version_2(admin_client_, 
     assert _sizes(copy) == _sizes(ddg)
     assert _sizes(copy) == {
         "dimensions": 7,
-        "questions": 55,
-        "options": 307,
+        "questions": 56,
+        "options": 323,
         "recommendations": 84,
         "conditions": 3,
     }

@@ -389,3 +389,82 @@ def test_draft_of_the_same_version_is_replaced(tmp_path):
             "code", flat=True
         )
     ) == ["q1", "q2", "q3"]
+
+
+# --- Data-exchanges questions ----------------------------------------------------------------
+
+
+def _exchanges(code: str = "q-exchanges", **fields: Any) -> dict[str, Any]:
+    return {
+        "code": code,
+        "kind": "exchanges",
+        "text": "Which data does your department exchange?",
+        "required": False,
+        "weight": 0,
+        "options": [
+            {"code": "operators", "group": "partner", "label": "Operators"},
+            {"code": "email", "group": "means", "label": "E-mail"},
+            {"code": "api", "group": "means", "automated": True, "label": "API"},
+            {"code": "monthly", "group": "frequency", "level": 1, "label": "Monthly"},
+            {"code": "daily", "group": "frequency", "level": 3, "label": "Daily"},
+        ],
+        **fields,
+    }
+
+
+def test_an_exchanges_question_loads_its_three_lists(tmp_path):
+    data = bank_data()
+    data["dimensions"][1]["questions"].append(_exchanges())
+
+    _load(_write(tmp_path, data))
+
+    options = Option.objects.filter(question__code="q-exchanges").order_by("position")
+    assert [(o.code, o.group, o.automated, o.level) for o in options] == [
+        ("operators", "partner", False, None),
+        ("email", "means", False, None),
+        ("api", "means", True, None),
+        ("monthly", "frequency", False, 1),
+        ("daily", "frequency", False, 3),
+    ]
+    assert Question.objects.get(code="q-exchanges").is_scored is False
+
+
+def test_an_exchanges_question_breaking_its_rules_is_rejected_naming_each_option(
+    tmp_path,
+):
+    question = _exchanges(weight=1, required=True)
+    question["options"] = [
+        {"code": "email", "group": "means", "label": "E-mail"},
+        {"code": "monthly", "group": "frequency", "label": "Monthly"},
+        {"code": "stray", "group": "colour", "label": "Stray"},
+        {"code": "partner-level", "group": "partner", "level": 2, "automated": True, "label": "P"},
+    ]
+    data = bank_data()
+    data["dimensions"][1]["questions"].append(question)
+    path = _write(tmp_path, data)
+
+    _assert_nothing_loaded(
+        path,
+        problems=[
+            f"{path}: question q-exchanges: exchanges questions are not scored: give weight 0",
+            f"{path}: question q-exchanges: exchanges questions cannot be required",
+            f"{path}: question q-exchanges option monthly: a frequency needs a level (0 rarest to 4)",
+            f"{path}: question q-exchanges option stray: group 'colour' is not one of partner, means, frequency",
+            f"{path}: question q-exchanges option partner-level: only a means can be automated",
+            f"{path}: question q-exchanges option partner-level: only a frequency has a level",
+        ],
+    )
+
+
+def test_options_of_other_kinds_take_no_group(tmp_path):
+    data = bank_data()
+    _question(data, "q1")["options"][0]["group"] = "means"
+    path = _write(tmp_path, data)
+
+    _assert_nothing_loaded(
+        path,
+        problems=[
+            f"{path}: question q1: options ['l0'] take 'group' or 'automated', which only "
+            "exchanges questions' options do"
+        ],
+    )

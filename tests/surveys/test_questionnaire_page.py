@@ -37,7 +37,9 @@ def bank(open_round):
 
 
 @pytest.fixture
-def officer_client(client, officer):
+def officer_client(client, officer, colleague):
+    # The colleague puts "IT and data", a partner of Mobility's demo exchanges, on the city's
+    # department list.
     client.force_login(officer)
     return client
 
