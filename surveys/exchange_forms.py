@@ -176,7 +176,7 @@ class ExchangesField(forms.Field):
                 raise ValidationError(list(value.non_form_errors()))
             raise ValidationError(
                 _(
-                    "Some exchanges are not complete: each needs a direction, a partner, a "
+                    "some exchanges are not complete: each needs a direction, a partner, a "
                     "means and a frequency (or clear the row)."
                 ),
                 code="incomplete",

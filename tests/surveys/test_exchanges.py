@@ -131,7 +131,7 @@ def test_an_unfinished_row_is_refused_with_its_errors_and_every_row_is_kept(
     assert page.status_code == 400
     tree = html(page)
     assert text(by_id(tree, f"id_{PREFIX}_error")) == (
-        "Some exchanges are not complete: each needs a direction, a partner, a means and a "
+        "Question 8: some exchanges are not complete: each needs a direction, a partner, a means and a "
         "frequency (or clear the row)."
     )
     assert text(by_id(tree, f"id_{PREFIX}-1-frequency_error")) == "Choose how often."
