@@ -38,6 +38,11 @@ def city_results(request: HttpRequest, round_id: int, city_slug: str) -> HttpRes
             )
         context["divergence"] = divergence_for(round_, city)
         context["radar_figure"] = charts.radar(report.dimensions, city.name)
+        context["radar_bars_figure"] = charts.score_bars(
+            [row.title for row in report.dimensions],
+            [(city.name, [row.score for row in report.dimensions])],
+            [row.cross_city_median for row in report.dimensions],
+        )
         context["departments_figure"] = charts.department_dots(
             report.dimensions, report.departments
         )
@@ -91,23 +96,24 @@ def dashboard(request: HttpRequest, round_id: int) -> HttpResponse:
     others.pop("page", None)
     selected = board.overlay_rows
     distribution = board.stage_distribution
+    heatmap = board.heatmap_data(list(page))
+    titles = [s.dimension.title for s in board.sections]
+    overlay = [(row.city.name, [cell.score for cell in row.cells]) for row in selected]
     context = {
         "round": round_,
         "board": board,
         "page": page,
         "page_query": others.urlencode(),
         "radar_cities": RADAR_CITIES,
-        "heatmap_figure": charts.stage_heatmap(board.heatmap_data(list(page))),
+        "heatmap_figure": charts.stage_heatmap(heatmap),
+        "heatmap_bars_figure": charts.stage_bars(heatmap),
         "distribution_figure": charts.stage_distribution(
             [f"{s.level}. {s.name}" for s, _ in distribution],
             [count for _, count in distribution],
         ),
         "change": board.change,
-        "overlay_figure": charts.radar_overlay(
-            [s.dimension.title for s in board.sections],
-            [(row.city.name, [cell.score for cell in row.cells]) for row in selected],
-            board.medians,
-        ),
+        "overlay_figure": charts.radar_overlay(titles, overlay, board.medians),
+        "overlay_bars_figure": charts.score_bars(titles, overlay, board.medians),
     }
     return render(request, "scoring/dashboard.html", context)
 
