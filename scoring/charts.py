@@ -131,7 +131,7 @@ def _radial_axis_between_spokes(spokes: int) -> dict[str, Any]:
 
 def department_dots(rows: Sequence[DimensionRow], departments: Sequence[str]) -> Figure:
     """Each department's score per dimension: the spread between them is the silo picture."""
-    titles = [_text(row.title) for row in rows]
+    titles = [_wrapped(row.title, 24) for row in rows]
     scores = [_first_scores(row) for row in rows]
     return _figure(
         [
