@@ -219,7 +219,10 @@ def stage_bars(data: dict[str, Any]) -> Figure:
             for index, title in enumerate(data["dimensions"])
         ],
         text=[
-            ["" if stages[index] is None else stage_label % {"level": stages[index]} for stages in data["stages"]]
+            [
+                "" if stages[index] is None else stage_label % {"level": stages[index]}
+                for stages in data["stages"]
+            ]
             for index in range(len(data["dimensions"]))
         ],
     )
@@ -334,7 +337,10 @@ def score_bars(
             "name": _text(name),
             "y": titles,
             "x": list(scores),
-            "marker": {"color": PALETTE[index % len(PALETTE)], "line": {"color": "#333", "width": 1}},
+            "marker": {
+                "color": PALETTE[index % len(PALETTE)],
+                "line": {"color": "#333", "width": 1},
+            },
             "hovertemplate": "%{y}: %{x:.1f}<extra>" + _text(name) + "</extra>",
             **({"text": list(text[index]), "textposition": "auto"} if text else {}),
         }
@@ -348,7 +354,12 @@ def score_bars(
                 "name": _text(_("Median of all cities")),
                 "y": titles,
                 "x": list(medians),
-                "marker": {"symbol": "line-ns-open", "size": 22, "color": "#000000", "line": {"width": 3}},
+                "marker": {
+                    "symbol": "line-ns-open",
+                    "size": 22,
+                    "color": "#000000",
+                    "line": {"width": 3},
+                },
                 "hovertemplate": "%{y}: %{x:.1f}<extra></extra>",
             }
         )

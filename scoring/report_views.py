@@ -42,7 +42,8 @@ def city_report_page(request: HttpRequest, round_id: int, city_slug: str) -> Htt
 def city_report_download(request: HttpRequest, round_id: int, city_slug: str) -> HttpResponse:
     round_, city = round_and_city_for(request.user, round_id, city_slug)
     response = HttpResponse(
-        report_pdf(request, report_context(round_, city, request.user)), content_type="application/pdf"
+        report_pdf(request, report_context(round_, city, request.user)),
+        content_type="application/pdf",
     )
     filename = f"polis-assess-{slugify(city.name)}-{slugify(round_.title)}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -156,16 +156,20 @@ def test_on_a_phone_table_rows_are_cards_with_each_cell_labelled_by_its_column(d
     assert header.bounding_box()["height"] <= 1  # read by screen readers, not shown
     labels = first_row.locator("td").evaluate_all("cells => cells.map(c => c.dataset.label)")
     assert labels[:3] == ["City", "Department", "Officer"]
-    assert first_row.locator("td").first.evaluate(
-        "cell => getComputedStyle(cell, '::before').content"
-    ) == '"City: "'
+    assert (
+        first_row.locator("td").first.evaluate("cell => getComputedStyle(cell, '::before').content")
+        == '"City: "'
+    )
     assert table.get_attribute("role") == "table"
     assert first_row.get_attribute("role") == "row"
 
     wide = _visit(demo_page, state, "en", WIDE)
-    assert wide.locator("#tracker-table tbody tr").first.evaluate(
-        "row => getComputedStyle(row).display"
-    ) == "table-row"
+    assert (
+        wide.locator("#tracker-table tbody tr").first.evaluate(
+            "row => getComputedStyle(row).display"
+        )
+        == "table-row"
+    )
 
 
 @pytest.mark.parametrize(
@@ -197,8 +201,12 @@ def test_below_576_px_bars_replace_the_radar_and_the_heatmap(demo_page, state_id
 
 
 @pytest.mark.parametrize("width", [375, 700, 1280])
-@pytest.mark.parametrize("state_id", ["results--city", "dashboard--with-change", "dashboard--filtered"])
-def test_no_chart_label_is_clipped_and_radar_numbers_stay_clear_of_titles(demo_page, state_id, width):
+@pytest.mark.parametrize(
+    "state_id", ["results--city", "dashboard--with-change", "dashboard--filtered"]
+)
+def test_no_chart_label_is_clipped_and_radar_numbers_stay_clear_of_titles(
+    demo_page, state_id, width
+):
     state = next(s for s in PHONE_STATES if s.id == state_id)
     page = _visit(demo_page, state, "fr", {"width": width, "height": 900})
     wait_for_charts(page)

@@ -154,7 +154,9 @@ def test_session_1_keeps_its_own_title(client, officer, open_round, city, ddg):
 
     page = _report_page(client, officer, open_round, city)
 
-    assert text(find_all(page, "h1")[0]) == "Rotterdam: where the city stands — Data-Driven Government"
+    assert (
+        text(find_all(page, "h1")[0]) == "Rotterdam: where the city stands — Data-Driven Government"
+    )
 
 
 def test_without_a_published_consensus_or_earlier_round_those_sections_are_left_out(
@@ -198,8 +200,8 @@ def _word_boxes(pdf: bytes, tmp_path: Path) -> list[tuple[int, float, float, flo
     """(page, page width, left, right, word) for every word poppler finds on the pages."""
     source = tmp_path / "report.pdf"
     source.write_bytes(pdf)
-    out = subprocess.run(  # noqa: S603  a fixed tool on a file of our own
-        ["pdftotext", "-bbox", str(source), "-"],  # noqa: S607
+    out = subprocess.run(
+        ["pdftotext", "-bbox", str(source), "-"],
         capture_output=True,
         text=True,
         check=True,
@@ -272,8 +274,8 @@ def test_every_page_image_has_content_and_nothing_touches_its_edges(laid_out, tm
     _document, pdf = laid_out
     (tmp_path / "report.pdf").write_bytes(pdf)
 
-    subprocess.run(  # noqa: S603  a fixed tool on a file of our own
-        ["pdftoppm", "-r", "40", "-gray", str(tmp_path / "report.pdf"), str(tmp_path / "page")],  # noqa: S607
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-gray", str(tmp_path / "report.pdf"), str(tmp_path / "page")],
         check=True,
     )
 
@@ -287,7 +289,9 @@ def test_every_page_image_has_content_and_nothing_touches_its_edges(laid_out, tm
         assert content is not None, f"{image_path.name} is blank"
         left, _top, right, _bottom = content
         assert left >= margin, f"{image_path.name}: content {left} px from the left edge"
-        assert right <= width - margin, f"{image_path.name}: content {width - right} px from the right edge"
+        assert right <= width - margin, (
+            f"{image_path.name}: content {width - right} px from the right edge"
+        )
 
 
 def test_no_table_row_is_split_across_pages(laid_out):
@@ -322,8 +326,13 @@ def test_the_appendix_lists_every_question_with_each_departments_answer(
     assert [text(h) for h in find_all(appendix, "h3")] == [s.dimension.title for s in bank.sections]
     questions = find_all(appendix, "div", class_="appendix-question")
     assert [text(find_all(q, "p")[0]) for q in questions] == [q.text for q in bank.questions()]
-    vision = next(q for q in questions if text(find_all(q, "p")[0]) == bank.sections[0].questions[0].text)
-    rows = [[text(cell) for cell in find_all(row, "th") + find_all(row, "td")] for row in find_all(vision, "tr")[1:]]
+    vision = next(
+        q for q in questions if text(find_all(q, "p")[0]) == bank.sections[0].questions[0].text
+    )
+    rows = [
+        [text(cell) for cell in find_all(row, "th") + find_all(row, "td")]
+        for row in find_all(vision, "tr")[1:]
+    ]
     assert [(row[0], row[2], row[3]) for row in rows] == [
         ("IT and data", f"IT and data: {LONG_COMMENT}".strip(), EVIDENCE),
         ("Mobility", f"Mobility: {LONG_COMMENT}".strip(), EVIDENCE),
