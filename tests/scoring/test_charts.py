@@ -131,7 +131,9 @@ def test_department_dots_show_department_and_dimension_names_as_text():
 
     trace = charts.department_dots(rows, [LINK])["data"][0]
 
-    assert (trace["name"], trace["y"]) == (LINK_TEXT, [LINK_TEXT])
+    # The title is wrapped (at 24 characters) before each line is escaped.
+    wrapped = '&lt;a href="https://evil.ex<br>ample"&gt;x&lt;/a&gt;'
+    assert (trace["name"], trace["y"]) == (LINK_TEXT, [wrapped])
 
 
 def test_stage_heatmap_shows_city_and_dimension_names_as_text():
@@ -193,7 +195,7 @@ def test_score_bars_give_each_series_its_scores_per_category_and_the_median_as_t
         ("bar", "h", "Antwerp", [61.5, None]),
         ("bar", "h", "Rotterdam", [12.0, 99.9]),
     ]
-    assert bars[0]["y"] == ["Strategy and leadership", "Data"]
+    assert bars[0]["y"] == ["Strategy and<br>leadership", "Data"]  # wrapped: plotly would not
     assert (median["name"], median["x"], median["marker"]["symbol"]) == (
         "Median of all cities",
         [36.75, None],
