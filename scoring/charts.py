@@ -66,6 +66,11 @@ def _wrapped(title: str, width: int = 18) -> str:
     return "<br>".join(_text(line) for line in textwrap.wrap(title, width)) or _text(title)
 
 
+# plotly neither wraps nor shortens a legend entry: a round's title ("Session 1 — Data-Driven
+# Government (summer 2021)") or a French dimension title ran past a phone's screen.
+LEGEND_CHARACTERS = 28
+
+
 def _closed(values: Sequence[Any]) -> list[Any]:
     """A radar line ends where it starts."""
     return [*values, values[0]] if values else []
@@ -295,7 +300,7 @@ def change_bars(rows: Sequence[Any], previous: str, current: str) -> Figure:
             {
                 "type": "bar",
                 "orientation": "h",
-                "name": _text(previous),
+                "name": _wrapped(previous, LEGEND_CHARACTERS),
                 "y": titles,
                 "x": [row.before for row in rows],
                 "marker": {"color": PALETTE[4]},
@@ -304,7 +309,7 @@ def change_bars(rows: Sequence[Any], previous: str, current: str) -> Figure:
             {
                 "type": "bar",
                 "orientation": "h",
-                "name": _text(current),
+                "name": _wrapped(current, LEGEND_CHARACTERS),
                 "y": titles,
                 "x": [row.after for row in rows],
                 "marker": {"color": PALETTE[0]},
@@ -334,7 +339,7 @@ def score_bars(
         {
             "type": "bar",
             "orientation": "h",
-            "name": _text(name),
+            "name": _wrapped(name, LEGEND_CHARACTERS),
             "y": titles,
             "x": list(scores),
             "marker": {
