@@ -219,11 +219,11 @@ def test_no_chart_label_is_clipped_and_radar_numbers_stay_clear_of_titles(
 def test_on_a_phone_the_section_list_comes_after_the_questions(demo_page):
     state = next(s for s in PHONE_STATES if s.id == "section--empty")
     page = _visit(demo_page, state, "en", PHONE)
-    questions = page.locator("form").first.bounding_box()
+    questions = page.locator("main .col-lg-9").bounding_box()
     section_list = page.locator(".list-group").first.bounding_box()
     assert section_list["y"] >= questions["y"] + questions["height"]
 
     wide = _visit(demo_page, state, "en", WIDE)
-    questions = wide.locator("form").first.bounding_box()
+    questions = wide.locator("main .col-lg-9").bounding_box()
     section_list = wide.locator(".list-group").first.bounding_box()
     assert section_list["x"] > questions["x"] + questions["width"] - 1  # beside, on the right
