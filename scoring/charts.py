@@ -217,7 +217,7 @@ def stage_bars(data: dict[str, Any]) -> Figure:
     """The heatmap's numbers for narrow screens: per city a group of bars, one per dimension,
     each saying its stage."""
     stage_label = _text(_("stage %(level)s"))
-    return score_bars(
+    return grouped_bars(
         data["cities"],
         [
             (title, [scores[index] for scores in data["scores"]])
@@ -325,7 +325,7 @@ def change_bars(rows: Sequence[Any], previous: str, current: str) -> Figure:
     )
 
 
-def score_bars(
+def grouped_bars(
     categories: Sequence[str],
     series: Sequence[tuple[str, Sequence[float | None]]],
     medians: Sequence[float | None] | None = None,

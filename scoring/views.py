@@ -38,7 +38,7 @@ def city_results(request: HttpRequest, round_id: int, city_slug: str) -> HttpRes
             )
         context["divergence"] = divergence_for(round_, city)
         context["radar_figure"] = charts.radar(report.dimensions, city.name)
-        context["radar_bars_figure"] = charts.score_bars(
+        context["radar_bars_figure"] = charts.grouped_bars(
             [row.title for row in report.dimensions],
             [(city.name, [row.score for row in report.dimensions])],
             [row.cross_city_median for row in report.dimensions],
@@ -113,7 +113,7 @@ def dashboard(request: HttpRequest, round_id: int) -> HttpResponse:
         ),
         "change": board.change,
         "overlay_figure": charts.radar_overlay(titles, overlay, board.medians),
-        "overlay_bars_figure": charts.score_bars(titles, overlay, board.medians),
+        "overlay_bars_figure": charts.grouped_bars(titles, overlay, board.medians),
     }
     return render(request, "scoring/dashboard.html", context)
 

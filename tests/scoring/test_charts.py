@@ -45,7 +45,7 @@ FIGURES = {
     "department dots": lambda: charts.department_dots(ROWS, ["IT", "Mobility", "Urban planning"]),
     "stage heatmap": lambda: charts.stage_heatmap(HEATMAP),
     "stage distribution": lambda: charts.stage_distribution(["1. A", "2. B"], [0, 7]),
-    "score bars": lambda: charts.score_bars(
+    "grouped bars": lambda: charts.grouped_bars(
         ["Strategy and leadership", "Data"], [("Rotterdam", [61.5, None])], [55.0, None]
     ),
     "stage bars": lambda: charts.stage_bars(HEATMAP),
@@ -183,8 +183,8 @@ def test_radar_keeps_the_median_trace_with_a_gap_where_one_median_is_withheld():
 # --- Phones: bars in place of radars and heatmaps; labels that fit --------------------------------
 
 
-def test_score_bars_give_each_series_its_scores_per_category_and_the_median_as_ticks():
-    figure = charts.score_bars(
+def test_grouped_bars_give_each_series_its_scores_per_category_and_the_median_as_ticks():
+    figure = charts.grouped_bars(
         ["Strategy and leadership", "Data"],
         [("Antwerp", [61.5, None]), ("Rotterdam", [12.0, 99.9])],
         [36.75, None],
@@ -204,8 +204,8 @@ def test_score_bars_give_each_series_its_scores_per_category_and_the_median_as_t
     assert figure["layout"]["xaxis"]["range"] == [0, 100]
 
 
-def test_score_bars_leave_out_the_median_where_every_median_is_withheld():
-    figure = charts.score_bars(["Strategy"], [("Rotterdam", [61.5])], [None])
+def test_grouped_bars_leave_out_the_median_where_every_median_is_withheld():
+    figure = charts.grouped_bars(["Strategy"], [("Rotterdam", [61.5])], [None])
 
     assert [t["name"] for t in figure["data"]] == ["Rotterdam"]
 
@@ -228,7 +228,7 @@ def test_long_titles_wrap_on_every_axis_that_plotly_would_not_wrap():
         "radar": charts.radar(rows, "Rotterdam")["data"][-1]["theta"][0],
         "dots": charts.department_dots(rows, ["Mobility"])["data"][0]["y"][0],
         "heatmap": charts.stage_heatmap(heatmap)["data"][0]["x"][0],
-        "bars": charts.score_bars([title], [("Rotterdam", [40.0])])["data"][0]["y"][0],
+        "bars": charts.grouped_bars([title], [("Rotterdam", [40.0])])["data"][0]["y"][0],
     }
 
     for name, label in wrapped.items():
