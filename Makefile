@@ -78,8 +78,9 @@ messages: install  ## collect new interface strings into locale/*/LC_MESSAGES/dj
 migrations-check: install
 	$(MANAGE) makemigrations --check --dry-run
 
-browser:  ## Debian's Chromium for the browser tests (needs root)
+browser:  ## Debian's Chromium for the browser tests, poppler-utils for the PDF tests (needs root)
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	command -v pdftoppm >/dev/null || (apt-get update -qq && apt-get install -y -qq poppler-utils)
 
 .PHONY: backup restore
 

@@ -66,6 +66,11 @@ def _wrapped(title: str, width: int = 18) -> str:
     return "<br>".join(_text(line) for line in textwrap.wrap(title, width)) or _text(title)
 
 
+# plotly neither wraps nor shortens a legend entry: a round's title ("Session 1 — Data-Driven
+# Government (summer 2021)") or a French dimension title ran past a phone's screen.
+LEGEND_CHARACTERS = 28
+
+
 def _closed(values: Sequence[Any]) -> list[Any]:
     """A radar line ends where it starts."""
     return [*values, values[0]] if values else []
@@ -100,18 +105,38 @@ def radar(rows: Sequence[DimensionRow], city_name: str) -> Figure:
             },
         ],
         polar={
-            "radialaxis": {"range": [0, 100], "tickvals": [0, 25, 50, 75, 100]},
+            "radialaxis": {
+                "range": [0, 100],
+                "tickvals": [0, 25, 50, 75, 100],
+                **_radial_axis_between_spokes(len(rows)),
+            },
             "angularaxis": {"tickfont": {"size": 11}},
         },
         legend={"orientation": "h", "y": -0.15},
-        margin={"l": 70, "r": 70, "t": 50, "b": 40},
+        margin=RADAR_MARGIN,
         height=480,
     )
 
 
+# Room around a radar for the wrapped dimension titles at its spokes' ends: at 18 characters a
+# line, a title is about 130 px wide, and plotly draws it outside the polar area, never wraps
+# or shrinks it, and clips whatever falls beyond the figure.
+RADAR_MARGIN = {"l": 110, "r": 110, "t": 60, "b": 50}
+
+
+def _radial_axis_between_spokes(spokes: int) -> dict[str, Any]:
+    """The radial axis (its 0-100 numbers) half-way between the first two spokes, rather than
+    on the first spoke, where the numbers ran into that spoke's title; small and grey."""
+    return {
+        "angle": 180 / spokes if spokes else 0,
+        "tickangle": 0,
+        "tickfont": {"size": 10, "color": "#444"},
+    }
+
+
 def department_dots(rows: Sequence[DimensionRow], departments: Sequence[str]) -> Figure:
     """Each department's score per dimension: the spread between them is the silo picture."""
-    titles = [_text(row.title) for row in rows]
+    titles = [_wrapped(row.title, 24) for row in rows]
     scores = [_first_scores(row) for row in rows]
     return _figure(
         [
@@ -169,7 +194,7 @@ def stage_heatmap(data: dict[str, Any]) -> Figure:
             {
                 "type": "heatmap",
                 "z": data["stages"],
-                "x": [_text(title) for title in data["dimensions"]],
+                "x": [_wrapped(title, 14) for title in data["dimensions"]],
                 "y": [_text(name) for name in data["cities"]],
                 "text": text,
                 "texttemplate": "%{text}",
@@ -184,7 +209,27 @@ def stage_heatmap(data: dict[str, Any]) -> Figure:
         ],
         height=max(300, 42 * len(data["cities"]) + 160),
         yaxis={"autorange": "reversed", "automargin": True},
-        xaxis={"automargin": True, "tickangle": -30},
+        xaxis={"automargin": True, "tickangle": 0, "side": "top"},
+    )
+
+
+def stage_bars(data: dict[str, Any]) -> Figure:
+    """The heatmap's numbers for narrow screens: per city a group of bars, one per dimension,
+    each saying its stage."""
+    stage_label = _text(_("stage %(level)s"))
+    return grouped_bars(
+        data["cities"],
+        [
+            (title, [scores[index] for scores in data["scores"]])
+            for index, title in enumerate(data["dimensions"])
+        ],
+        text=[
+            [
+                "" if stages[index] is None else stage_label % {"level": stages[index]}
+                for stages in data["stages"]
+            ]
+            for index in range(len(data["dimensions"]))
+        ],
     )
 
 
@@ -238,9 +283,13 @@ def radar_overlay(
     )
     return _figure(
         traces,
-        polar={"radialaxis": {"range": [0, 100]}},
+        polar={
+            "radialaxis": {"range": [0, 100], **_radial_axis_between_spokes(len(dimensions))},
+            "angularaxis": {"tickfont": {"size": 11}},
+        },
         height=520,
         legend={"orientation": "h", "y": -0.15},
+        margin=RADAR_MARGIN,
     )
 
 
@@ -252,7 +301,7 @@ def change_bars(rows: Sequence[Any], previous: str, current: str) -> Figure:
             {
                 "type": "bar",
                 "orientation": "h",
-                "name": _text(previous),
+                "name": _wrapped(previous, LEGEND_CHARACTERS),
                 "y": titles,
                 "x": [row.before for row in rows],
                 "marker": {"color": PALETTE[4]},
@@ -261,7 +310,7 @@ def change_bars(rows: Sequence[Any], previous: str, current: str) -> Figure:
             {
                 "type": "bar",
                 "orientation": "h",
-                "name": _text(current),
+                "name": _wrapped(current, LEGEND_CHARACTERS),
                 "y": titles,
                 "x": [row.after for row in rows],
                 "marker": {"color": PALETTE[0]},
@@ -311,4 +360,60 @@ def city_bars(
         legend={"orientation": "h", "y": -0.2},
         margin={"l": 10, "r": 20, "t": 20, "b": 60},
         height=160 + 32 * len(series),
+    )
+
+
+def grouped_bars(
+    categories: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    medians: Sequence[float | None] | None = None,
+    text: Sequence[Sequence[str]] | None = None,
+    median_name: str = "",
+) -> Figure:
+    """Horizontal bars for narrow screens, where a radar or heatmap has no room: one group of
+    bars per category (a dimension, or a city), one bar per series, and the median of all
+    cities as a black tick where it may be shown."""
+    titles = [_wrapped(category, 22) for category in categories]
+    traces: list[dict[str, Any]] = [
+        {
+            "type": "bar",
+            "orientation": "h",
+            "name": _wrapped(name, LEGEND_CHARACTERS),
+            "y": titles,
+            "x": list(scores),
+            "marker": {
+                "color": PALETTE[index % len(PALETTE)],
+                "line": {"color": "#333", "width": 1},
+            },
+            "hovertemplate": "%{y}: %{x:.1f}<extra>" + _text(name) + "</extra>",
+            **({"text": list(text[index]), "textposition": "auto"} if text else {}),
+        }
+        for index, (name, scores) in enumerate(series)
+    ]
+    if medians is not None and any(median is not None for median in medians):
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": _text(median_name or _("Median of all cities")),
+                "y": titles,
+                "x": list(medians),
+                "marker": {
+                    "symbol": "line-ns-open",
+                    "size": 22,
+                    "color": "#000000",
+                    "line": {"width": 3},
+                },
+                "hovertemplate": "%{y}: %{x:.1f}<extra></extra>",
+            }
+        )
+    rows_per_category = max(len(series), 1)
+    return _figure(
+        traces,
+        barmode="group",
+        xaxis={"range": [0, 100], "title": {"text": _text(_("Score (0–100)"))}},
+        yaxis={"autorange": "reversed", "automargin": True},
+        legend={"orientation": "h", "y": -0.12, "yanchor": "top"},
+        margin={"l": 10, "r": 16, "t": 16, "b": 60},
+        height=140 + len(categories) * (16 * rows_per_category + 28),
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -13,9 +15,17 @@ from scoring.network_chart import node_positions
 from scoring.results import CityReport
 from surveys.models import Round
 
+if TYPE_CHECKING:
+    from weasyprint.document import Document
+
 BAR_HEIGHT = 22
-GAP = 10
+GAP = 14
 LABEL_WIDTH = 260
+# A label line holds this many characters at the labels' 12-unit font (about 6.6 units a
+# character, the widest of the three languages' titles): longer titles wrap rather than run
+# past the chart's left edge. Three lines fit a bar and its gap.
+LABEL_CHARACTERS = 36
+LABEL_LINE_HEIGHT = 12
 CHART_WIDTH = 640
 PLOT_WIDTH = CHART_WIDTH - LABEL_WIDTH - 60
 # The network picture: a square for the circle of parties, and room either side for labels.
@@ -26,6 +36,7 @@ NETWORK_MARGIN = 150
 @dataclass(frozen=True)
 class Bar:
     label: str
+    label_lines: tuple[str, ...]
     score: float | None
     stage: int | None
     y: float
@@ -35,6 +46,11 @@ class Bar:
     @property
     def text_x(self) -> float:
         return LABEL_WIDTH + self.width + 6
+
+    @property
+    def label_y(self) -> float:
+        """The first label line's baseline: the lines are centred on the bar."""
+        return self.y + 15 - (len(self.label_lines) - 1) * LABEL_LINE_HEIGHT / 2
 
 
 @dataclass(frozen=True)
@@ -52,6 +68,7 @@ def score_bars(report: CityReport) -> BarChart:
     bars = [
         Bar(
             label=row.title,
+            label_lines=tuple(textwrap.wrap(row.title, LABEL_CHARACTERS)) or (row.title,),
             score=row.score,
             stage=row.stage.level if row.stage else None,
             y=index * (BAR_HEIGHT + GAP) + 10,
@@ -148,14 +165,19 @@ def network_report_context(round_: Round, city_id: int) -> dict[str, object]:
     return {"network": network, "network_picture": network_picture(network)}
 
 
-def report_pdf(request: HttpRequest, context: dict[str, object]) -> bytes:
-    """The report page rendered to PDF; static files are read from disk, never the network."""
+def report_document(request: HttpRequest, context: dict[str, object]) -> Document:
+    """The report page laid out in pages; static files are read from disk, never the network."""
     from weasyprint import HTML  # heavy import, only when a PDF is asked for
 
     html = render_to_string("scoring/report.html", {**context, "for_pdf": True}, request=request)
-    pdf: bytes = HTML(
+    return HTML(
         string=html, base_url=request.build_absolute_uri("/"), url_fetcher=_local_only
-    ).write_pdf()
+    ).render()
+
+
+def report_pdf(request: HttpRequest, context: dict[str, object]) -> bytes:
+    """The report page rendered to PDF."""
+    pdf: bytes = report_document(request, context).write_pdf()
     return pdf
 
 

@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from scoring.appendix import report_appendix
 from scoring.change import city_change
 from scoring.commitments import commitments_state
 from scoring.consensus import agreed_context
@@ -19,7 +20,7 @@ from surveys.models import City, Round
 from surveys.selectors import AnyUser
 
 
-def _context(round_: Round, city: City, user: AnyUser) -> dict[str, object]:
+def report_context(round_: Round, city: City, user: AnyUser) -> dict[str, object]:
     report = city_report(round_, city, peer_figures(round_, city, peer_minimum_for(user)))
     own_change = city_change(round_, city) if report.has_result else None
     return {
@@ -33,20 +34,22 @@ def _context(round_: Round, city: City, user: AnyUser) -> dict[str, object]:
         "commitments": commitments_state(round_, city),
         **plan_context(round_, report, own_change, peer_minimum_for(user)),
         **(network_report_context(round_, city.pk) if report.has_result else {}),
+        "appendix": report_appendix(round_, city) if report.has_result else [],
     }
 
 
 @require_safe
 def city_report_page(request: HttpRequest, round_id: int, city_slug: str) -> HttpResponse:
     round_, city = round_and_city_for(request.user, round_id, city_slug)
-    return render(request, "scoring/report.html", _context(round_, city, request.user))
+    return render(request, "scoring/report.html", report_context(round_, city, request.user))
 
 
 @require_safe
 def city_report_download(request: HttpRequest, round_id: int, city_slug: str) -> HttpResponse:
     round_, city = round_and_city_for(request.user, round_id, city_slug)
     response = HttpResponse(
-        report_pdf(request, _context(round_, city, request.user)), content_type="application/pdf"
+        report_pdf(request, report_context(round_, city, request.user)),
+        content_type="application/pdf",
     )
     filename = f"polis-assess-{slugify(city.name)}-{slugify(round_.title)}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

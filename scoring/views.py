@@ -44,6 +44,11 @@ def city_results(request: HttpRequest, round_id: int, city_slug: str) -> HttpRes
             )
         context["divergence"] = divergence_for(round_, city)
         context["radar_figure"] = charts.radar(report.dimensions, city.name)
+        context["radar_bars_figure"] = charts.grouped_bars(
+            [row.title for row in report.dimensions],
+            [(city.name, [row.score for row in report.dimensions])],
+            [row.cross_city_median for row in report.dimensions],
+        )
         context["departments_figure"] = charts.department_dots(
             report.dimensions, report.departments
         )
@@ -105,6 +110,8 @@ def dashboard(request: HttpRequest, round_id: int) -> HttpResponse:
     others = request.GET.copy()  # the filters, for the links to other pages
     others.pop("page", None)
     distribution = board.stage_distribution
+    heatmap = board.heatmap_data(list(page))
+    overlay_figure, overlay_bars_figure = _overlay_figures(board, list(page))
     context = {
         "round": round_,
         "board": board,
@@ -113,7 +120,8 @@ def dashboard(request: HttpRequest, round_id: int) -> HttpResponse:
         "page_query": others.urlencode(),
         "radar_cities": RADAR_CITIES,
         "exports": SHEET_TITLES,
-        "heatmap_figure": charts.stage_heatmap(board.heatmap_data(list(page))),
+        "heatmap_figure": charts.stage_heatmap(heatmap),
+        "heatmap_bars_figure": charts.stage_bars(heatmap),
         "distribution_figure": charts.stage_distribution(
             [f"{s.level}. {s.name}" for s, _ in distribution],
             [count for _, count in distribution],
@@ -123,27 +131,30 @@ def dashboard(request: HttpRequest, round_id: int) -> HttpResponse:
         "plans": plans_overview(
             round_.questionnaire.key, [row.city.pk for row in board.rows], timezone.localdate()
         ),
-        "overlay_figure": _overlay_figure(board, list(page)),
+        "overlay_figure": overlay_figure,
+        "overlay_bars_figure": overlay_bars_figure,
     }
     return render(request, "scoring/dashboard.html", context)
 
 
-def _overlay_figure(board: Dashboard, page: list[CityRow]) -> charts.Figure:
-    """The cities side by side: on a radar, or as bars when one dimension is shown (a bar per
-    city on the page, as the heatmap has a row per city on the page)."""
+def _overlay_figures(board: Dashboard, page: list[CityRow]) -> tuple[charts.Figure, charts.Figure]:
+    """The cities side by side, for wide screens and for phones: a radar and its bars, or, when
+    one dimension is shown, a bar per city on the page for both (as the heatmap has a row per
+    city on the page)."""
     if board.one_dimension:
         (section,) = board.sections
-        return charts.city_bars(
+        bars = charts.city_bars(
             section.dimension.title,
             [(row.city.name, row.cells[0].score) for row in page if row.has_result],
             board.medians[0],
             board.median_label,
         )
-    return charts.radar_overlay(
-        [s.dimension.title for s in board.sections],
-        [(row.city.name, [cell.score for cell in row.cells]) for row in board.overlay_rows],
-        board.medians,
-        board.median_label,
+        return bars, bars
+    titles = [s.dimension.title for s in board.sections]
+    overlay = [(row.city.name, [cell.score for cell in row.cells]) for row in board.overlay_rows]
+    return (
+        charts.radar_overlay(titles, overlay, board.medians, board.median_label),
+        charts.grouped_bars(titles, overlay, board.medians, median_name=board.median_label),
     )
 
 

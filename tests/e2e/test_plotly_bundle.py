@@ -9,12 +9,44 @@ import plotly
 import pytest
 from django.contrib.staticfiles import finders
 
-from tests.scoring.test_charts import FIGURES
+from scoring.network import GIVES, RECEIVES, Party, Report, network_for
+from scoring.network_chart import network_figure
+from tests.scoring.test_charts import FIGURES as CHART_FIGURES
 
 pytestmark = [pytest.mark.browser]
 
 FULL = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 FIGURE_SIZE = {"width": 900, "height": 760}
+
+
+def _network() -> dict:
+    """A network with a department partner, an external one, automated and manual means."""
+    operators = Party(is_department=False, key="operators", label="Shared-mobility operators")
+    it = Party(is_department=True, key="IT and data", label="IT and data")
+    reports = [
+        Report(
+            "Mobility",
+            GIVES,
+            it,
+            "Shared drive",
+            automated=False,
+            frequency=2,
+            frequency_name="monthly",
+        ),
+        Report(
+            "Mobility",
+            RECEIVES,
+            operators,
+            "API",
+            automated=True,
+            frequency=4,
+            frequency_name="real time",
+        ),
+    ]
+    return network_figure(network_for(reports, participants={"Mobility", "IT and data"}))
+
+
+FIGURES = {**CHART_FIGURES, "network": _network}
 
 
 def _bundle() -> Path:

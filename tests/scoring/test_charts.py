@@ -45,6 +45,10 @@ FIGURES = {
     "department dots": lambda: charts.department_dots(ROWS, ["IT", "Mobility", "Urban planning"]),
     "stage heatmap": lambda: charts.stage_heatmap(HEATMAP),
     "stage distribution": lambda: charts.stage_distribution(["1. A", "2. B"], [0, 7]),
+    "grouped bars": lambda: charts.grouped_bars(
+        ["Strategy and leadership", "Data"], [("Rotterdam", [61.5, None])], [55.0, None]
+    ),
+    "stage bars": lambda: charts.stage_bars(HEATMAP),
     "radar overlay": lambda: charts.radar_overlay(
         ["Strategy", "Data"],
         [("Antwerp", [61.5, None]), ("Rotterdam", [12.0, 99.9])],
@@ -132,7 +136,9 @@ def test_department_dots_show_department_and_dimension_names_as_text():
 
     trace = charts.department_dots(rows, [LINK])["data"][0]
 
-    assert (trace["name"], trace["y"]) == (LINK_TEXT, [LINK_TEXT])
+    # The title is wrapped (at 24 characters) before each line is escaped.
+    wrapped = '&lt;a href="https://evil.ex<br>ample"&gt;x&lt;/a&gt;'
+    assert (trace["name"], trace["y"]) == (LINK_TEXT, [wrapped])
 
 
 def test_stage_heatmap_shows_city_and_dimension_names_as_text():
@@ -177,3 +183,72 @@ def test_radar_keeps_the_median_trace_with_a_gap_where_one_median_is_withheld():
         ("Median of all cities", [55.0, None, 20.25, 55.0]),
         ("Rotterdam", [61.5, 40.0, None, 61.5]),
     ]
+
+
+# --- Phones: bars in place of radars and heatmaps; labels that fit --------------------------------
+
+
+def test_grouped_bars_give_each_series_its_scores_per_category_and_the_median_as_ticks():
+    figure = charts.grouped_bars(
+        ["Strategy and leadership", "Data"],
+        [("Antwerp", [61.5, None]), ("Rotterdam", [12.0, 99.9])],
+        [36.75, None],
+    )
+
+    bars, median = figure["data"][:-1], figure["data"][-1]
+    assert [(t["type"], t["orientation"], t["name"], t["x"]) for t in bars] == [
+        ("bar", "h", "Antwerp", [61.5, None]),
+        ("bar", "h", "Rotterdam", [12.0, 99.9]),
+    ]
+    assert bars[0]["y"] == ["Strategy and<br>leadership", "Data"]  # wrapped: plotly would not
+    assert (median["name"], median["x"], median["marker"]["symbol"]) == (
+        "Median of all cities",
+        [36.75, None],
+        "line-ns-open",
+    )
+    assert figure["layout"]["xaxis"]["range"] == [0, 100]
+
+
+def test_grouped_bars_leave_out_the_median_where_every_median_is_withheld():
+    figure = charts.grouped_bars(["Strategy"], [("Rotterdam", [61.5])], [None])
+
+    assert [t["name"] for t in figure["data"]] == ["Rotterdam"]
+
+
+def test_stage_bars_carry_the_heatmaps_numbers_one_group_per_city_and_say_each_stage():
+    traces = charts.stage_bars(HEATMAP)["data"]
+
+    assert [(t["name"], t["y"], t["x"], t["text"]) for t in traces] == [
+        ("Strategy", ["Antwerp", "Rotterdam"], [61.5, 12.0], ["stage 3", "stage 1"]),
+        ("Data", ["Antwerp", "Rotterdam"], [None, 99.9], ["", "stage 5"]),
+    ]
+
+
+def test_long_titles_wrap_on_every_axis_that_plotly_would_not_wrap():
+    title = "Integration and platforms for collaboration with operators"
+    rows = [_row("a", title, 40.0, 50.0, [("Mobility", 40.0)])]
+    heatmap = {**HEATMAP, "dimensions": [title, "Data"]}
+
+    wrapped = {
+        "radar": charts.radar(rows, "Rotterdam")["data"][-1]["theta"][0],
+        "dots": charts.department_dots(rows, ["Mobility"])["data"][0]["y"][0],
+        "heatmap": charts.stage_heatmap(heatmap)["data"][0]["x"][0],
+        "bars": charts.grouped_bars([title], [("Rotterdam", [40.0])])["data"][0]["y"][0],
+    }
+
+    for name, label in wrapped.items():
+        lines = label.split("<br>")
+        assert " ".join(lines) == title, name
+        assert max(len(line) for line in lines) <= 24, name
+
+
+@pytest.mark.parametrize("spokes", [7, 8])
+def test_the_radars_numbers_lie_half_way_between_the_first_two_spokes(spokes):
+    rows = [_row(str(i), f"Dimension {i}", 50.0, None, []) for i in range(spokes)]
+    titles = [f"Dimension {i}" for i in range(spokes)]
+
+    for figure in (
+        charts.radar(rows, "Rotterdam"),
+        charts.radar_overlay(titles, [("Rotterdam", [50.0] * spokes)], [50.0] * spokes),
+    ):
+        assert figure["layout"]["polar"]["radialaxis"]["angle"] == pytest.approx(180 / spokes)

@@ -71,9 +71,7 @@ def test_report_page_names_the_city_and_its_overall_stage(
     assert page.status_code == 200
     tree = html(page)
     (heading,) = find_all(tree, "h1")
-    assert text(heading) == (
-        "Rotterdam: where the city stands on the road to data-driven government"
-    )
+    assert text(heading) == "Rotterdam: where the city stands — Data-Driven Government"
     stage = _stage(bank, submitted.overall_stage)
     (overall,) = find_all(tree, "p", class_="stage")
     assert text(overall) == (

@@ -40,6 +40,11 @@ def _figure(page, element_id):
     return json.loads(re.search(pattern, page.content.decode(), re.S).group(1))
 
 
+def _unwrapped(label: str) -> str:
+    """A label as one line: plotly's line breaks (our only tag) taken out."""
+    return label.replace("<br>", "")
+
+
 def test_results_page_charts_show_city_department_and_dimension_names_as_text(
     client, open_round, linked_city
 ):
@@ -53,7 +58,14 @@ def test_results_page_charts_show_city_department_and_dimension_names_as_text(
     assert [trace["name"] for trace in radar] == [LINK_TEXT]
     assert radar[0]["theta"][0] == '&lt;a href="https://e<br>vil.example"&gt;x&lt;/a&gt;'
     dots = _figure(page, "departments-figure")["data"]
-    assert [(trace["name"], trace["y"][0]) for trace in dots] == [(LINK_TEXT, LINK_TEXT)]
+    assert [(trace["name"], trace["y"][0]) for trace in dots] == [
+        (LINK_TEXT, '&lt;a href="https://evil.ex<br>ample"&gt;x&lt;/a&gt;')
+    ]
+    # The phone's bars: names wrapped into lines, each escaped; only the <br> is a tag.
+    bars = _figure(page, "radar-bars-figure")["data"]
+    assert [(_unwrapped(t["name"]), _unwrapped(t["y"][0])) for t in bars] == [
+        (LINK_TEXT, LINK_TEXT)
+    ]
 
 
 def test_dashboard_charts_show_city_and_dimension_names_as_text(
@@ -64,7 +76,15 @@ def test_dashboard_charts_show_city_and_dimension_names_as_text(
     page = client.get(reverse("scoring:dashboard", kwargs={"round_id": open_round.pk}))
 
     heatmap = _figure(page, "heatmap-figure")["data"][0]
-    assert (heatmap["y"], heatmap["x"][0]) == ([LINK_TEXT, "Rotterdam", "Valenciennes"], LINK_TEXT)
+    assert (heatmap["y"], heatmap["x"][0]) == (
+        [LINK_TEXT, "Rotterdam", "Valenciennes"],
+        '&lt;a href="https<br>://evil.exampl<br>e"&gt;x&lt;/a&gt;',  # wrapped, each line escaped
+    )
+    stage_bars = _figure(page, "heatmap-bars-figure")["data"]
+    assert [_unwrapped(y) for y in stage_bars[0]["y"]] == [LINK_TEXT, "Rotterdam", "Valenciennes"]
+    assert _unwrapped(stage_bars[0]["name"]) == LINK_TEXT
+    overlay_bars = _figure(page, "overlay-bars-figure")["data"]
+    assert [_unwrapped(t["name"]) for t in overlay_bars] == [LINK_TEXT, "Median of all cities"]
     overlay = _figure(page, "overlay-figure")["data"]
     assert [trace["name"] for trace in overlay] == [LINK_TEXT, "Median of all cities"]
 
