@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from scoring.charts import PALETTE, Figure, _figure, _text
+from scoring.charts import PALETTE, Figure, _figure, _text, _wrapped
 from scoring.network import Network, Party
 
 
@@ -79,7 +79,9 @@ def network_figure(network: Network) -> Figure:
         "mode": "markers+text",
         "x": [placed[node][0] for node in nodes],
         "y": [placed[node][1] for node in nodes],
-        "text": [_text(node.name) for node in nodes],
+        # Wrapped: a partner's name ("Shared-mobility operators") on one line would run past
+        # the picture's edge on a phone.
+        "text": [_wrapped(node.name, 14) for node in nodes],
         "textposition": "top center",
         "marker": {
             "size": 16,

@@ -46,6 +46,8 @@ def _plan(bank, count):
                 break
             if question.condition_id is not None and question.condition_id not in chosen_options:
                 continue  # hidden: its gate got another answer
+            if question.kind == Question.Kind.EXCHANGES:
+                continue  # rows of their own (tests/e2e/test_exchanges.py), optional
             picks.append((question, total))
             if question.kind in Question.CHOICE_KINDS:
                 labels = [o for o in question.options.all() if not o.special]

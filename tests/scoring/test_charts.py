@@ -249,6 +249,8 @@ def test_the_radars_numbers_lie_half_way_between_the_first_two_spokes(spokes):
 
     for figure in (
         charts.radar(rows, "Rotterdam"),
-        charts.radar_overlay(titles, [("Rotterdam", [50.0] * spokes)], [50.0] * spokes),
+        charts.radar_overlay(
+            titles, [("Rotterdam", [50.0] * spokes)], [50.0] * spokes, "Median of all cities"
+        ),
     ):
         assert figure["layout"]["polar"]["radialaxis"]["angle"] == pytest.approx(180 / spokes)
