@@ -2,8 +2,8 @@
 
 Run by ``make screenshots``. Uses a database of its own (polis_screens), rebuilt on every run:
 migrate, flush, the question banks, ``seed_demo``; then serves it with ``runserver`` on a free
-port and saves full-page PNGs in docs/screenshots/, 1280 pixels wide and one 375 pixels wide
-(a phone).
+port and saves full-page PNGs in docs/screenshots/, 1280 pixels wide, and the first screens of
+one page 375 pixels wide (a phone).
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ OUT = BASE_DIR / "docs" / "screenshots"
 DB_NAME = "polis_screens"
 CHROMIUM = "/usr/bin/chromium"
 VIEWPORT: ViewportSize = {"width": 1280, "height": 900}
-PHONE: ViewportSize = {"width": 375, "height": 812}
+# A phone's width; the first screens of the page, not all of it (a results page is 20,000 px
+# tall at this width).
+PHONE: ViewportSize = {"width": 375, "height": 1400}
 TIMEOUT_MS = 15_000
 
 
@@ -138,7 +140,7 @@ def _take_screenshots(base_url: str) -> None:
         # The same officer's results on a phone.
         page = signed_in("valenciennes-mobility", PHONE)
         page.goto(f"/rounds/{session_1.pk}/cities/valenciennes/results/")
-        _save(page, "results-phone.png")
+        _save(page, "results-phone.png", full_page=False)
 
         page = signed_in("facilitator")
         page.goto(f"/rounds/{follow_up.pk}/dashboard/")
@@ -148,12 +150,12 @@ def _take_screenshots(base_url: str) -> None:
         browser.close()
 
 
-def _save(page: Page, name: str) -> None:
+def _save(page: Page, name: str, *, full_page: bool = True) -> None:
     charts = page.locator(".plotly-chart")
     for index in range(charts.count()):
         charts.nth(index).locator(".main-svg").first.wait_for(state="attached")
     page.wait_for_load_state("networkidle")
-    page.screenshot(path=OUT / name, full_page=True)
+    page.screenshot(path=OUT / name, full_page=full_page)
     print(f"{OUT / name}")
 
 
