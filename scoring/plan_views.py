@@ -18,13 +18,12 @@ from scoring.plans import (
     action_histories,
     action_set_status,
     action_update,
-    city_departments,
     latest_bank,
     plan_actions,
 )
 from scoring.selectors import action_for, plan_city_for
 from surveys.models import City, Recommendation
-from surveys.selectors import signed_in
+from surveys.selectors import city_departments, signed_in
 from surveys.structure import Bank
 
 
@@ -174,7 +173,7 @@ def _action_form(
     bound: bool = True,
 ) -> ActionForm:
     dimensions = list(_dimension_titles(bank).items())
-    departments = city_departments(city)
+    departments = city_departments(city.pk)
     if action is not None:
         initial = {name: getattr(action, name) for name in EDITABLE}
         # What an action already has stays choosable, even where the bank or the city moved on.

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from scoring.models import Action
-from surveys.models import City, Membership, Questionnaire, Recommendation
+from surveys.models import City, Questionnaire, Recommendation
 from surveys.structure import Bank, bank_for
 
 # What an officer fills in; the rest of an action comes from where it was adopted.
@@ -30,13 +30,6 @@ def latest_bank(questionnaire_key: str) -> Bank | None:
         .first()
     )
     return None if questionnaire is None else bank_for(questionnaire)
-
-
-def city_departments(city: City) -> list[str]:
-    """The departments an action can belong to: those of the city's officers."""
-    return sorted(
-        set(Membership.objects.filter(city=city).values_list("department", flat=True).distinct())
-    )
 
 
 def plan_actions(city: City, questionnaire_key: str, today: date) -> QuerySet[Action]:
