@@ -40,7 +40,7 @@ from surveys.models import (
     Response,
     Round,
 )
-from surveys.services import answer_row
+from surveys.services import answer_row, exchange_rows
 from surveys.structure import AnswerValue, Bank, ExchangeValue, bank_for, visible_question_ids
 
 FACILITATORS_GROUP = "POLIS facilitators"
@@ -270,17 +270,9 @@ def _bulk_answers(
     )
     Exchange.objects.bulk_create(
         (
-            Exchange(
-                answer_id=answer.pk,
-                position=position,
-                direction=exchange.direction,
-                partner_department=exchange.partner_department,
-                partner_id=exchange.partner_id,
-                means_id=exchange.means_id,
-                frequency_id=exchange.frequency_id,
-            )
+            row
             for answer, (_, _, _, value) in zip(answers, kept, strict=True)
-            for position, exchange in enumerate(value.exchanges, start=1)
+            for row in exchange_rows(answer.pk, value.exchanges)
         ),
         batch_size=BULK_BATCH,
     )

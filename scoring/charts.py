@@ -293,6 +293,17 @@ def radar_overlay(
     )
 
 
+def _score_bars_layout(height: int) -> dict[str, Any]:
+    """The layout of horizontal bars of scores (0–100), first category on top, legend below."""
+    return {
+        "xaxis": {"range": [0, 100], "title": {"text": _text(_("Score (0–100)"))}},
+        "yaxis": {"autorange": "reversed", "automargin": True},
+        "legend": {"orientation": "h", "y": -0.2},
+        "margin": {"l": 10, "r": 20, "t": 20, "b": 60},
+        "height": height,
+    }
+
+
 def change_bars(rows: Sequence[Any], previous: str, current: str) -> Figure:
     """A city's score per dimension in its previous round and now, as pairs of bars."""
     titles = [_wrapped(row.title, 24) for row in rows]
@@ -318,11 +329,7 @@ def change_bars(rows: Sequence[Any], previous: str, current: str) -> Figure:
             },
         ],
         barmode="group",
-        xaxis={"range": [0, 100], "title": {"text": _text(_("Score (0–100)"))}},
-        yaxis={"autorange": "reversed", "automargin": True},
-        legend={"orientation": "h", "y": -0.2},
-        margin={"l": 10, "r": 20, "t": 20, "b": 60},
-        height=120 + 48 * len(rows),
+        **_score_bars_layout(height=120 + 48 * len(rows)),
     )
 
 
@@ -355,11 +362,7 @@ def city_bars(
                 "line": {"color": "#000000", "dash": "dash", "width": 3},
             },
         ],
-        xaxis={"range": [0, 100], "title": {"text": _text(_("Score (0–100)"))}},
-        yaxis={"autorange": "reversed", "automargin": True},
-        legend={"orientation": "h", "y": -0.2},
-        margin={"l": 10, "r": 20, "t": 20, "b": 60},
-        height=160 + 32 * len(series),
+        **_score_bars_layout(height=160 + 32 * len(series)),
     )
 
 

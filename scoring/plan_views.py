@@ -75,13 +75,7 @@ def action_new(request: HttpRequest, city_slug: str, key: str) -> HttpResponse:
 def action_page(request: HttpRequest, city_slug: str, key: str, action_id: int) -> HttpResponse:
     """One action: change what it is, who owns it and when it is due; its history below."""
     action = action_for(request.user, city_slug, key, action_id)
-    form = _action_form(
-        request,
-        action.city,
-        _bank(key),
-        adopted=action.recommendation_id is not None,
-        action=action,
-    )
+    form = _edit_form(request, action, key)
     if request.method == "POST" and form.is_valid():
         action_update(action=action, fields=form.cleaned_data, by=signed_in(request))
         messages.success(request, _("The action is saved."))
@@ -107,15 +101,21 @@ def action_status(request: HttpRequest, city_slug: str, key: str, action_id: int
             % {"action": action.title, "status": action.get_status_display()},
         )
         return redirect("scoring:plan", city_slug=action.city.slug, key=key)
-    form = _action_form(
+    return _render_action(
+        request, action, _edit_form(request, action, key, bound=False), status_form
+    )
+
+
+def _edit_form(request: HttpRequest, action: Action, key: str, *, bound: bool = True) -> ActionForm:
+    """The form that changes an existing action (bound to the POST unless ``bound`` is False)."""
+    return _action_form(
         request,
         action.city,
         _bank(key),
         adopted=action.recommendation_id is not None,
         action=action,
-        bound=False,
+        bound=bound,
     )
-    return _render_action(request, action, form, status_form)
 
 
 def _render_action(

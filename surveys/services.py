@@ -20,7 +20,7 @@ from surveys.confirmations import confirmation_send
 from surveys.models import Answer, AnswerChange, Exchange, Membership, Response, Round
 from surveys.selectors import membership_for
 from surveys.signals import response_reopened, response_submitted
-from surveys.structure import AnswerValue, Progress, bank_for, progress_for
+from surveys.structure import AnswerValue, ExchangeValue, Progress, bank_for, progress_for
 
 EMPTY_ANSWER = AnswerValue()
 _ANSWER_COLUMNS = [
@@ -199,6 +199,15 @@ def _exchanges_write(answers: Mapping[int, tuple[AnswerValue, AnswerValue]]) -> 
         return
     Exchange.objects.filter(answer_id__in=sorted(changed)).delete()
     Exchange.objects.bulk_create(
+        row
+        for answer_id, exchanges in changed.items()
+        for row in exchange_rows(answer_id, exchanges)
+    )
+
+
+def exchange_rows(answer_id: int, exchanges: Iterable[ExchangeValue]) -> list[Exchange]:
+    """The (unsaved) Exchange rows of one data-exchanges answer, in the officer's order."""
+    return [
         Exchange(
             answer_id=answer_id,
             position=position,
@@ -208,9 +217,8 @@ def _exchanges_write(answers: Mapping[int, tuple[AnswerValue, AnswerValue]]) -> 
             means_id=exchange.means_id,
             frequency_id=exchange.frequency_id,
         )
-        for answer_id, exchanges in changed.items()
         for position, exchange in enumerate(exchanges, start=1)
-    )
+    ]
 
 
 Snapshot = dict[str, object] | None
